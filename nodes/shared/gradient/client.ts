@@ -1,0 +1,190 @@
+import type { IDataObject } from 'n8n-workflow';
+import type { z } from 'zod';
+
+import type { Answer, Call, RequestContext, TransportSettings } from '../transport';
+import { GRADIENT_DEFAULTS, Transport } from '../transport';
+import { parseAnswer } from '../validate';
+import type { Account, AlertDebug, Organization, PsaClient, Sku } from './schemas';
+import {
+	accountSchema,
+	alertCreatedSchema,
+	alertDebugSchema,
+	clientsPageSchema,
+	organizationSchema,
+	unwrap,
+	vendorSchema,
+} from './schemas';
+
+const API = '/api/vendor-api';
+
+export interface NewAccount {
+	id: string;
+	name: string;
+	description?: string;
+}
+
+export interface NewService {
+	name: string;
+	description: string;
+	category: string;
+	subcategory: string;
+}
+
+export interface CountResult {
+	/** 'pushed' on 201; 'not_mapped' on 404 (normal: the MSP has not mapped the pair yet). */
+	outcome: 'pushed' | 'not_mapped';
+	status: number;
+	message?: string;
+}
+
+export interface NewAlert {
+	title: string;
+	description: string;
+	alertId: string;
+	priority: number;
+	status: number;
+	dueDateTime?: string;
+	serviceId?: string;
+}
+
+/** Typed Gradient Synthesize vendor API calls over the shared transport. */
+export class GradientClient {
+	readonly transport: Transport;
+
+	constructor(ctx: RequestContext, settings: Partial<TransportSettings> = {}) {
+		this.transport = new Transport(ctx, 'Gradient', 'gradientApi', {
+			...GRADIENT_DEFAULTS,
+			...settings,
+		});
+	}
+
+	private parse<S extends z.ZodTypeAny>(call: Call, schema: S, body: unknown): z.infer<S> {
+		return parseAnswer(
+			this.transport.node,
+			'Gradient',
+			this.transport.endpoint(call),
+			schema,
+			body,
+			call.itemIndex,
+		);
+	}
+
+	private async get<S extends z.ZodTypeAny>(
+		path: string,
+		schema: S,
+		qs?: IDataObject,
+	): Promise<z.infer<S>> {
+		const call: Call = { method: 'GET', path, qs };
+		const answer = await this.transport.send(call);
+		return this.parse(call, schema, unwrap(answer.body));
+	}
+
+	async getOrganization(): Promise<Organization> {
+		return await this.get(`${API}/organization`, organizationSchema);
+	}
+
+	async setIntegrationStatus(status: 'inactive' | 'pending' | 'active'): Promise<void> {
+		await this.transport.send({ method: 'PATCH', path: `${API}/organization/status/${status}` });
+	}
+
+	async listAccounts(): Promise<Account[]> {
+		return await this.get(`${API}/organization/accounts`, accountSchema.array());
+	}
+
+	/** Bulk create; a 409 (already exists) is returned as an answer for the caller to reconcile. */
+	async createAccounts(accounts: NewAccount[]): Promise<Answer> {
+		return await this.transport.send({
+			method: 'POST',
+			path: `${API}/organization/accounts`,
+			body: accounts,
+			accept: [409],
+		});
+	}
+
+	async updateAccount(
+		accountId: string,
+		patch: Partial<NewAccount>,
+		itemIndex?: number,
+	): Promise<void> {
+		await this.transport.send({
+			method: 'PATCH',
+			path: `${API}/organization/accounts/${encodeURIComponent(accountId)}`,
+			body: patch,
+			itemIndex,
+		});
+	}
+
+	/** PSA clients (deprecated route, cursor-paged); used only for optional name alignment. */
+	async listPsaClients(maxPages = 200): Promise<PsaClient[]> {
+		const clients: PsaClient[] = [];
+		let previousId: string | undefined;
+		for (let page = 0; page < maxPages; page++) {
+			const result = await this.get(
+				`${API}/organization/clients`,
+				clientsPageSchema,
+				previousId ? { previousId } : undefined,
+			);
+			if (result.clients.length === 0) break;
+			const lastId = result.clients[result.clients.length - 1].id;
+			if (lastId === previousId) break;
+			clients.push(...result.clients);
+			previousId = lastId;
+		}
+		return clients;
+	}
+
+	async listServices(): Promise<Sku[]> {
+		return (await this.get(API, vendorSchema)).skus;
+	}
+
+	/** Creates a vendor service and returns the vendor's full service list afterwards. */
+	async createService(service: NewService, itemIndex?: number): Promise<Sku[]> {
+		const call: Call = { method: 'POST', path: `${API}/service`, body: service, itemIndex };
+		const answer = await this.transport.send(call);
+		return this.parse(call, vendorSchema, unwrap(answer.body)).skus;
+	}
+
+	async pushCount(
+		serviceId: string,
+		accountId: string,
+		unitCount: number,
+		noBuild: boolean,
+		itemIndex?: number,
+	): Promise<CountResult> {
+		const answer = await this.transport.send({
+			method: 'POST',
+			path: `${API}/service/${encodeURIComponent(serviceId)}/count`,
+			qs: noBuild ? { no_build: true } : undefined,
+			body: { accountId, unitCount },
+			accept: [404],
+			itemIndex,
+		});
+		const message = (answer.body as { message?: unknown } | null)?.message;
+		return {
+			outcome: answer.status === 404 ? 'not_mapped' : 'pushed',
+			status: answer.status,
+			message: typeof message === 'string' ? message : undefined,
+		};
+	}
+
+	async createAlert(accountId: string, alert: NewAlert, itemIndex?: number) {
+		const call: Call = {
+			method: 'POST',
+			path: `${API}/alerting/${encodeURIComponent(accountId)}`,
+			body: alert,
+			itemIndex,
+		};
+		const answer = await this.transport.send(call);
+		return this.parse(call, alertCreatedSchema, answer.body);
+	}
+
+	async alertStatus(messageId: string, itemIndex?: number): Promise<AlertDebug> {
+		const call: Call = {
+			method: 'GET',
+			path: `${API}/alerting/debug/${encodeURIComponent(messageId)}`,
+			itemIndex,
+		};
+		const answer = await this.transport.send(call);
+		return this.parse(call, alertDebugSchema, unwrap(answer.body));
+	}
+}

@@ -1,0 +1,257 @@
+import { NodeOperationError, sleep } from 'n8n-workflow';
+import type {
+	IDataObject,
+	IExecuteFunctions,
+	IHttpRequestMethods,
+	IHttpRequestOptions,
+	ILoadOptionsFunctions,
+	INode,
+} from 'n8n-workflow';
+
+import { BaseUrlError, checkBaseUrl } from './baseUrl';
+import type { ApiName, CallFailure } from './errors';
+import { apiError } from './errors';
+import { Limiter, Pacer } from './pacing';
+
+export type RequestContext = IExecuteFunctions | ILoadOptionsFunctions;
+
+export interface TransportSettings {
+	requestsPerSecond: number;
+	concurrency: number;
+	maxRetries: number;
+	/** First backoff step; doubles per retry, with full jitter, up to retryMaxMs. */
+	retryBaseMs: number;
+	retryMaxMs: number;
+	/** A server's Retry-After is honoured up to this long. */
+	retryAfterCapMs: number;
+	timeoutMs: number;
+}
+
+export const MAILPROTECTOR_DEFAULTS: TransportSettings = {
+	// Mailprotector publishes no limit; 40/s walks 2,000 customers in about a minute.
+	requestsPerSecond: 40,
+	concurrency: 8,
+	maxRetries: 5,
+	retryBaseMs: 500,
+	retryMaxMs: 30_000,
+	retryAfterCapMs: 60_000,
+	timeoutMs: 30_000,
+};
+
+export const GRADIENT_DEFAULTS: TransportSettings = {
+	// Gradient allows 100/s and flags bursts; fixed spacing at 95/s keeps every window under 100.
+	requestsPerSecond: 95,
+	concurrency: 12,
+	maxRetries: 5,
+	retryBaseMs: 500,
+	retryMaxMs: 30_000,
+	retryAfterCapMs: 60_000,
+	timeoutMs: 30_000,
+};
+
+export interface Call {
+	method: IHttpRequestMethods;
+	path: string;
+	qs?: IDataObject;
+	body?: unknown;
+	/** Statuses that are answers, not errors (e.g. 404 "not mapped", 409 "exists"). */
+	accept?: number[];
+	itemIndex?: number;
+}
+
+export interface Answer {
+	status: number;
+	body: unknown;
+	headers: Record<string, string>;
+}
+
+export interface TransportStats {
+	calls: number;
+	retries: number;
+	throttled: number;
+}
+
+const RETRY_STATUS = new Set([429, 500, 502, 503, 504]);
+const RETRY_CODES = new Set([
+	'ECONNRESET',
+	'ETIMEDOUT',
+	'ECONNABORTED',
+	'ESOCKETTIMEDOUT',
+	'EPIPE',
+	'EAI_AGAIN',
+	'ERR_SOCKET_CONNECTION_TIMEOUT',
+]);
+
+/** Retry-After as seconds or an HTTP date, in ms from now; undefined when absent or unreadable. */
+export function retryAfterMs(value: unknown, now = Date.now()): number | undefined {
+	if (typeof value !== 'string' && typeof value !== 'number') return undefined;
+	const text = String(value).trim();
+	if (/^\d+(\.\d+)?$/.test(text)) return Math.round(Number(text) * 1000);
+	const date = Date.parse(text);
+	return Number.isNaN(date) ? undefined : Math.max(0, date - now);
+}
+
+export function backoffMs(attempt: number, s: TransportSettings, random = Math.random): number {
+	const ceiling = Math.min(s.retryMaxMs, s.retryBaseMs * 2 ** attempt);
+	// Full jitter, but never less than half the step, so retries do not stampede back together.
+	return Math.round(ceiling / 2 + (random() * ceiling) / 2);
+}
+
+function apiMessage(body: unknown): string | undefined {
+	if (typeof body === 'string') return body.trim().slice(0, 300) || undefined;
+	if (!body || typeof body !== 'object') return undefined;
+	const b = body as { message?: unknown; error?: unknown };
+	const m = b.message ?? b.error;
+	if (Array.isArray(m)) return m.map(String).join('; ');
+	if (typeof m === 'string') return m;
+	if (m && typeof m === 'object' && typeof (m as { message?: unknown }).message === 'string') {
+		return (m as { message: string }).message;
+	}
+	return undefined;
+}
+
+function lowerHeaders(headers: unknown): Record<string, string> {
+	const out: Record<string, string> = {};
+	if (headers && typeof headers === 'object') {
+		for (const [k, v] of Object.entries(headers as Record<string, unknown>)) {
+			out[k.toLowerCase()] = Array.isArray(v) ? v.join(', ') : String(v);
+		}
+	}
+	return out;
+}
+
+function networkCode(error: unknown): string | undefined {
+	const e = error as { code?: unknown; cause?: { code?: unknown; cause?: { code?: unknown } } };
+	const code = e?.cause?.code ?? e?.code ?? e?.cause?.cause?.code;
+	if (typeof code === 'string' && /^E[A-Z_]+$/.test(code)) return code;
+	const text = String((error as Error)?.message ?? '');
+	if (/socket hang up/i.test(text)) return 'ECONNRESET';
+	if (/timeout/i.test(text)) return 'ETIMEDOUT';
+	return undefined;
+}
+
+/**
+ * The only place that sends a request. One instance per API per node execution: it owns that
+ * execution's pacing and concurrency (nothing survives between runs, as queue mode requires),
+ * retries 429/5xx/resets/timeouts/unreadable bodies with backoff and Retry-After, and turns
+ * every failure into an error that says what to fix and never carries a key.
+ */
+export class Transport {
+	readonly stats: TransportStats = { calls: 0, retries: 0, throttled: 0 };
+
+	private readonly pacer: Pacer;
+
+	private readonly limiter: Limiter;
+
+	private baseUrl?: string;
+
+	constructor(
+		private readonly ctx: RequestContext,
+		readonly api: ApiName,
+		private readonly credentialType: 'mailprotectorApi' | 'gradientApi',
+		readonly settings: TransportSettings,
+	) {
+		this.pacer = new Pacer(settings.requestsPerSecond);
+		this.limiter = new Limiter(settings.concurrency);
+	}
+
+	get node(): INode {
+		return this.ctx.getNode();
+	}
+
+	async credentialField(name: string): Promise<unknown> {
+		const credentials = await this.ctx.getCredentials(this.credentialType);
+		return credentials[name];
+	}
+
+	private async resolveBaseUrl(itemIndex?: number): Promise<string> {
+		if (this.baseUrl) return this.baseUrl;
+		const raw = await this.credentialField('baseUrl');
+		try {
+			this.baseUrl = checkBaseUrl(raw, this.api);
+		} catch (error) {
+			throw new NodeOperationError(this.ctx.getNode(), (error as BaseUrlError).message, {
+				itemIndex,
+			});
+		}
+		return this.baseUrl;
+	}
+
+	endpoint(call: Call): string {
+		return `${call.method} ${call.path}`;
+	}
+
+	/** Sends one call (with retries) and returns its answer; throws a mapped NodeApiError. */
+	async send(call: Call): Promise<Answer> {
+		const baseURL = await this.resolveBaseUrl(call.itemIndex);
+		return await this.limiter.run(async () => await this.attempt(call, baseURL));
+	}
+
+	private async attempt(call: Call, baseURL: string): Promise<Answer> {
+		const s = this.settings;
+		const endpoint = this.endpoint(call);
+		const options: IHttpRequestOptions = {
+			method: call.method,
+			baseURL,
+			url: call.path,
+			qs: call.qs,
+			json: true,
+			returnFullResponse: true,
+			ignoreHttpStatusErrors: true,
+			timeout: s.timeoutMs,
+		};
+		if (call.body !== undefined) {
+			options.body = call.body as IDataObject;
+			options.headers = { 'Content-Type': 'application/json' };
+		}
+		let last: CallFailure = { api: this.api, endpoint, attempts: 0, kind: 'network' };
+		for (let attempt = 0; attempt <= s.maxRetries; attempt++) {
+			if (attempt > 0) this.stats.retries++;
+			await this.pacer.take();
+			this.stats.calls++;
+			let waitMs: number | undefined;
+			try {
+				const res = (await this.ctx.helpers.httpRequestWithAuthentication.call(
+					this.ctx,
+					this.credentialType,
+					options,
+				)) as { statusCode: number; body: unknown; headers: unknown };
+				const status = Number(res.statusCode);
+				const headers = lowerHeaders(res.headers);
+				const body = res.body === '' ? null : res.body;
+				const accepted = call.accept?.includes(status) ?? false;
+				if ((status >= 200 && status < 300) || accepted) {
+					if (typeof body === 'string') {
+						last = { api: this.api, endpoint, status, attempts: attempt + 1, kind: 'malformed' };
+					} else {
+						return { status, body, headers };
+					}
+				} else {
+					last = {
+						api: this.api,
+						endpoint,
+						status,
+						apiMessage: apiMessage(body),
+						attempts: attempt + 1,
+						kind: 'status',
+					};
+					if (!RETRY_STATUS.has(status)) break;
+					if (status === 429) {
+						this.stats.throttled++;
+						waitMs = retryAfterMs(headers['retry-after']);
+						if (waitMs !== undefined) waitMs = Math.min(waitMs, s.retryAfterCapMs);
+					}
+				}
+			} catch (error) {
+				const code = networkCode(error);
+				last = { api: this.api, endpoint, code, attempts: attempt + 1, kind: 'network' };
+				if (!code || !RETRY_CODES.has(code)) break;
+			}
+			if (attempt === s.maxRetries) break;
+			const delay = waitMs ?? backoffMs(attempt, s);
+			if (last.status === 429) this.pacer.holdUntil(Date.now() + delay);
+			await sleep(delay);
+		}
+		throw apiError(this.ctx.getNode(), last, call.itemIndex);
+	}
+}
