@@ -1,0 +1,70 @@
+#!/usr/bin/env node
+// `npm test`: build, the contract check, every jest suite (unit, engine, emulator, soak,
+// bad-input catalogue), then the end-to-end run in a real n8n. Prints one closing line with
+// the totals. MPG_SKIP_E2E=1 skips the real-n8n stage (local iteration only; CI runs it).
+import { spawnSync } from 'node:child_process';
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+
+const root = process.cwd();
+const started = Date.now();
+let passed = 0;
+let failed = 0;
+
+function run(label, cmd, args, options = {}) {
+	const t0 = Date.now();
+	console.log(`\n=== ${label}: ${cmd} ${args.join(' ')}`);
+	const r = spawnSync(cmd, args, { stdio: 'inherit', cwd: root, ...options });
+	console.log(`=== ${label}: exit ${r.status} in ${((Date.now() - t0) / 1000).toFixed(1)} s`);
+	return r.status ?? 1;
+}
+
+if (run('build', 'npm', ['run', 'build']) !== 0) {
+	console.log('0 passed, 1 failed');
+	process.exit(1);
+}
+
+const contract = path.join(root, '..', 'shared', 'tools', 'check-contract.mjs');
+if (fs.existsSync(contract)) {
+	if (run('contract', process.execPath, [contract]) === 0) passed++;
+	else failed++;
+}
+
+const report = path.join(fs.mkdtempSync(path.join(os.tmpdir(), 'mpg-jest-')), 'jest.json');
+const jestStatus = run('jest', process.execPath, [
+	path.join(root, 'node_modules', 'jest', 'bin', 'jest.js'),
+	'--json',
+	`--outputFile=${report}`,
+]);
+try {
+	const r = JSON.parse(fs.readFileSync(report, 'utf8'));
+	passed += r.numPassedTests;
+	failed += r.numFailedTests + (r.numRuntimeErrorTestSuites ?? 0);
+	if (r.numTotalTests === 0) failed++;
+} catch {
+	failed++;
+}
+if (jestStatus !== 0 && failed === 0) failed++;
+
+if (process.env.MPG_SKIP_E2E === '1') {
+	console.log('\n=== e2e: skipped (MPG_SKIP_E2E=1)');
+} else {
+	const e2e = spawnSync(process.execPath, [path.join(root, 'test', 'e2e', 'sync.e2e.mjs')], {
+		cwd: root,
+		encoding: 'utf8',
+		stdio: ['ignore', 'pipe', 'inherit'],
+		maxBuffer: 64 * 1024 * 1024,
+	});
+	process.stdout.write(e2e.stdout ?? '');
+	const m = /e2e: (\d+) passed, (\d+) failed/.exec(e2e.stdout ?? '');
+	if (m) {
+		passed += Number(m[1]);
+		failed += Number(m[2]);
+	}
+	if (e2e.status !== 0 && (!m || Number(m[2]) === 0)) failed++;
+}
+
+console.log(`\nwhole suite took ${((Date.now() - started) / 1000).toFixed(0)} s`);
+console.log(`${passed} passed, ${failed} failed`);
+process.exit(failed ? 1 : 0);
