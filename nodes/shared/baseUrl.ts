@@ -11,10 +11,8 @@ export function checkBaseUrl(raw: unknown, credentialName: string): string {
 			`The ${credentialName} credential has no Base URL. Open the credential and enter the API address, e.g. https://...`,
 		);
 	}
-	let url: URL;
-	try {
-		url = new URL(text);
-	} catch {
+	const url = parseUrl(text);
+	if (!url) {
 		throw new BaseUrlError(
 			`The ${credentialName} credential's Base URL "${text}" is not a valid URL. Enter it as https://host, without a path.`,
 		);
@@ -26,4 +24,12 @@ export function checkBaseUrl(raw: unknown, credentialName: string): string {
 		);
 	}
 	return text.replace(/\/+$/, '');
+}
+
+function parseUrl(text: string): URL | undefined {
+	try {
+		return new URL(text);
+	} catch {
+		return undefined;
+	}
 }

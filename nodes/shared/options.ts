@@ -7,13 +7,14 @@ import type { TransportSettings } from './transport';
  * (or speed it up) without touching code. Defaults come from the transport.
  */
 export function requestOptions(defaults: TransportSettings): INodeProperties[] {
+	const { requestsPerSecond, concurrency, maxRetries, retryBaseMs } = defaults;
 	return [
 		{
 			displayName: 'Requests Per Second',
 			name: 'requestsPerSecond',
 			type: 'number',
 			typeOptions: { minValue: 1, maxValue: 1000 },
-			default: defaults.requestsPerSecond,
+			default: requestsPerSecond,
 			description:
 				'Requests start at most this often, evenly spaced (retries included), so the API never sees a burst',
 		},
@@ -22,7 +23,7 @@ export function requestOptions(defaults: TransportSettings): INodeProperties[] {
 			name: 'concurrency',
 			type: 'number',
 			typeOptions: { minValue: 1, maxValue: 64 },
-			default: defaults.concurrency,
+			default: concurrency,
 			description: 'How many requests may be in flight at once',
 		},
 		{
@@ -30,7 +31,7 @@ export function requestOptions(defaults: TransportSettings): INodeProperties[] {
 			name: 'maxRetries',
 			type: 'number',
 			typeOptions: { minValue: 0, maxValue: 10 },
-			default: defaults.maxRetries,
+			default: maxRetries,
 			description:
 				'How often a request is retried after a rate limit (429), a server error (5xx), a timeout or a dropped connection',
 		},
@@ -39,7 +40,7 @@ export function requestOptions(defaults: TransportSettings): INodeProperties[] {
 			name: 'retryBaseMs',
 			type: 'number',
 			typeOptions: { minValue: 1 },
-			default: defaults.retryBaseMs,
+			default: retryBaseMs,
 			description:
 				'The first wait before a retry; it doubles on each further retry (with jitter). A Retry-After header from the API takes precedence.',
 		},
