@@ -145,6 +145,8 @@ export class Transport {
 
 	private baseUrl?: string;
 
+	private halted?: Error;
+
 	constructor(
 		private readonly ctx: RequestContext,
 		readonly api: ApiName,
@@ -181,6 +183,14 @@ export class Transport {
 		return `${call.method} ${call.path}`;
 	}
 
+	/**
+	 * From now on every attempt of this transport fails with `error` before it is sent, calls
+	 * already waiting for a slot or a retry included (a 401 or a Gradient 403 ends the run).
+	 */
+	halt(error: Error): void {
+		this.halted ??= error;
+	}
+
 	/** Sends one call (with retries) and returns its answer; throws a mapped NodeApiError. */
 	async send(call: Call): Promise<Answer> {
 		const baseURL = await this.resolveBaseUrl(call.itemIndex);
@@ -208,6 +218,7 @@ export class Transport {
 		for (let attempt = 0; attempt <= s.maxRetries; attempt++) {
 			if (attempt > 0) this.stats.retries++;
 			await this.pacer.take();
+			if (this.halted) throw this.halted;
 			this.stats.calls++;
 			let waitMs: number | undefined;
 			try {
