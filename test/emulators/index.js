@@ -1,0 +1,16 @@
+'use strict';
+/** The API emulators for tests, benchmarks and the demo. See index.d.ts for the public API. */
+
+const prng = require('./prng');
+const dataset = require('./dataset');
+const faults = require('./faults');
+const mailprotector = require('./mailprotector');
+const gradient = require('./gradient');
+
+module.exports = {
+	...prng,
+	...dataset,
+	...faults,
+	...mailprotector,
+	...gradient,
+};
