@@ -1,0 +1,400 @@
+import { NodeConnectionTypes, NodeOperationError, randomString } from 'n8n-workflow';
+import type {
+	IDataObject,
+	IExecuteFunctions,
+	ILoadOptionsFunctions,
+	INodeExecutionData,
+	INodeListSearchResult,
+	INodeType,
+	INodeTypeDescription,
+	IPairedItemData,
+} from 'n8n-workflow';
+
+import type { CountRule, ProductNameRule } from '../shared/counting';
+import {
+	compareIds,
+	countCustomer,
+	customerDomains,
+	parseProductFilter,
+	productNamer,
+} from '../shared/counting';
+import { reasonOf, stopsTheRun } from '../shared/errors';
+import { MailprotectorClient } from '../shared/mailprotector/client';
+import type { SkippedCustomer } from '../shared/mailprotector/walk';
+import { asNodeError, walkReseller } from '../shared/mailprotector/walk';
+import { requestOptions, requestSettings } from '../shared/options';
+import { MAILPROTECTOR_DEFAULTS } from '../shared/transport';
+import type { WalkStamp } from '../shared/walk';
+
+/** The walk stamp Get Counts puts on its items: the shared contract plus what this walk saw. */
+export interface GetCountsWalk extends WalkStamp {
+	calls: number;
+	skipped?: SkippedCustomer[];
+}
+
+interface Ask {
+	customers: 'all' | string[];
+	rule: CountRule;
+	includeZero: boolean;
+	products?: string[];
+	productNames: ProductNameRule[];
+}
+
+/** Pages of customers one list search reads at most before it hands back a token. */
+const SEARCH_PAGES = 4;
+
+function customerIdOf(value: unknown): string {
+	const raw =
+		value && typeof value === 'object' ? (value as { value?: unknown }).value : (value as unknown);
+	return raw === undefined || raw === null ? '' : String(raw).trim();
+}
+
+export class MailprotectorGetCounts implements INodeType {
+	description: INodeTypeDescription = {
+		displayName: 'Mailprotector Get Counts',
+		name: 'mailprotectorGetCounts',
+		icon: { light: 'file:mailprotector.svg', dark: 'file:mailprotector.dark.svg' },
+		group: ['transform'],
+		version: 1,
+		subtitle: '={{$parameter["rule"]}}',
+		description:
+			'Count billable Mailprotector licences per customer and product, ready to push to Gradient',
+		defaults: { name: 'Mailprotector Get Counts' },
+		usableAsTool: true,
+		inputs: [NodeConnectionTypes.Main],
+		outputs: [NodeConnectionTypes.Main],
+		credentials: [{ name: 'mailprotectorApi', required: true }],
+		properties: [
+			{
+				displayName: 'Customers',
+				name: 'customerScope',
+				type: 'options',
+				options: [
+					{
+						name: 'All',
+						value: 'all',
+						description: 'Every customer of the reseller in the credential',
+					},
+					{ name: 'Selected', value: 'selected', description: 'Only the customers chosen below' },
+				],
+				default: 'all',
+				description: 'Which customers to count',
+			},
+			{
+				displayName: 'Selected Customers',
+				name: 'selectedCustomers',
+				type: 'fixedCollection',
+				typeOptions: { multipleValues: true },
+				placeholder: 'Add Customer',
+				default: {},
+				displayOptions: { show: { customerScope: ['selected'] } },
+				options: [
+					{
+						displayName: 'Customer',
+						name: 'customer',
+						values: [
+							{
+								displayName: 'Customer',
+								name: 'customer',
+								type: 'resourceLocator',
+								default: { mode: 'list', value: '' },
+								modes: [
+									{
+										displayName: 'From List',
+										name: 'list',
+										type: 'list',
+										typeOptions: { searchListMethod: 'searchCustomers', searchable: true },
+									},
+									{
+										displayName: 'By ID',
+										name: 'id',
+										type: 'string',
+										placeholder: 'e.g. 1001',
+										validation: [
+											{
+												type: 'regex',
+												properties: {
+													regex: '^\\s*\\d+\\s*$',
+													errorMessage: 'A Mailprotector customer ID is a number',
+												},
+											},
+										],
+									},
+								],
+							},
+						],
+					},
+				],
+			},
+			{
+				displayName: 'Count Rule',
+				name: 'rule',
+				type: 'options',
+				options: [
+					{
+						name: 'Billable Users',
+						value: 'billableUsers',
+						description:
+							'Users of type "User" without a parent, once per service of their user group (aliases, mailing lists, unlicensed and discovered users are left out)',
+					},
+					{
+						name: 'User Group User Count',
+						value: 'groupUserCount',
+						description:
+							'The user_count Mailprotector reports on each user group, once per service of the group (fewer calls; what it includes is not documented)',
+					},
+					{
+						name: 'Billable Users Plus Aliases',
+						value: 'billableUsersPlusAliases',
+						description: 'Billable users, plus users of type "Alias"',
+					},
+				],
+				default: 'billableUsers',
+				description: 'How a count is derived (Mailprotector has no count endpoint)',
+			},
+			{
+				displayName: 'Options',
+				name: 'options',
+				type: 'collection',
+				placeholder: 'Add Option',
+				default: {},
+				options: [
+					{
+						displayName: 'Include Zero Counts',
+						name: 'includeZero',
+						type: 'boolean',
+						default: false,
+						description:
+							'Whether to also output customer and product pairs whose count is 0 (a product a user group carries with nobody counted in it)',
+					},
+					{
+						displayName: 'Product Names',
+						name: 'productNames',
+						type: 'fixedCollection',
+						typeOptions: { multipleValues: true },
+						placeholder: 'Add Product Name',
+						default: {},
+						description:
+							'Your own service type to product names, checked before the built-in ones (CloudFilter, SafeSend, Bracket, BracketBundle, ContinuityBundle, XtraMail, SecureStore, CloudMail)',
+						options: [
+							{
+								displayName: 'Product Name',
+								name: 'name',
+								values: [
+									{
+										displayName: 'Service Type',
+										name: 'serviceType',
+										type: 'string',
+										default: '',
+										placeholder: 'e.g. Shield Advanced',
+										description:
+											'A Mailprotector service_type, or its first words; matched without regard to case',
+									},
+									{
+										displayName: 'Product',
+										name: 'product',
+										type: 'string',
+										default: '',
+										placeholder: 'e.g. Shield',
+										description: 'The product name the items carry',
+									},
+								],
+							},
+						],
+					},
+					{
+						displayName: 'Products',
+						name: 'products',
+						type: 'string',
+						default: '',
+						placeholder: 'e.g. CloudFilter, SafeSend',
+						description:
+							'Only output these products (comma-separated, without regard to case). Empty: all products.',
+					},
+					...requestOptions(MAILPROTECTOR_DEFAULTS),
+				],
+			},
+		],
+	};
+
+	methods = {
+		listSearch: {
+			async searchCustomers(
+				this: ILoadOptionsFunctions,
+				filter?: string,
+				paginationToken?: string,
+			): Promise<INodeListSearchResult> {
+				const client = new MailprotectorClient(this);
+				const resellerId = await client.resellerId();
+				const needle = (filter ?? '').trim().toLowerCase();
+				let page = Math.max(1, Number(paginationToken) || 1);
+				const results: INodeListSearchResult['results'] = [];
+				// Filtered here, not by the API: its field filters may only match whole values.
+				for (let read = 0; read < SEARCH_PAGES; read++, page++) {
+					const customers = await client.customerPage(resellerId, page);
+					if (customers.length === 0) return { results };
+					for (const c of customers) {
+						const id = String(c.id);
+						if (needle && !c.name.toLowerCase().includes(needle) && id !== needle) continue;
+						results.push({ name: `${c.name} (${id})`, value: id });
+					}
+				}
+				return { results, paginationToken: String(page) };
+			},
+		},
+	};
+
+	async execute(this: IExecuteFunctions): Promise<INodeExecutionData[][]> {
+		const items = this.getInputData();
+		const first = this.getNodeParameter('options', 0, {}) as IDataObject;
+		const client = new MailprotectorClient(this, requestSettings(first));
+
+		// One walk per distinct parameter set; every input item that asked for it pairs to it.
+		const asks = new Map<string, { ask: Ask; itemIndexes: number[] }>();
+		const out: INodeExecutionData[] = [];
+		const failed = (itemIndex: number, message: string) =>
+			out.push({
+				json: { ...items[itemIndex].json, error: message },
+				pairedItem: { item: itemIndex },
+			});
+		for (let i = 0; i < items.length; i++) {
+			try {
+				const ask = readAsk(this, i);
+				const key = JSON.stringify(ask);
+				const entry = asks.get(key) ?? { ask, itemIndexes: [] };
+				entry.itemIndexes.push(i);
+				asks.set(key, entry);
+			} catch (error) {
+				if (!this.continueOnFail()) throw asNodeError(this.getNode(), error, i);
+				failed(i, reasonOf(error));
+			}
+		}
+
+		let stop: string | undefined;
+		for (const { ask, itemIndexes } of asks.values()) {
+			const pairedItem: IPairedItemData[] = itemIndexes.map((item) => ({ item }));
+			if (stop !== undefined) {
+				for (const i of itemIndexes) failed(i, stop);
+				continue;
+			}
+			try {
+				const produced = await runWalk(this, client, ask, itemIndexes[0]);
+				for (const json of produced) {
+					out.push({ json, pairedItem: pairedItem.length === 1 ? pairedItem[0] : pairedItem });
+				}
+			} catch (error) {
+				if (!this.continueOnFail()) throw asNodeError(this.getNode(), error, itemIndexes[0]);
+				const reason = reasonOf(error);
+				if (stopsTheRun(error)) stop = reason;
+				for (const i of itemIndexes) failed(i, reason);
+			}
+		}
+		return [out];
+	}
+}
+
+function readAsk(ctx: IExecuteFunctions, itemIndex: number): Ask {
+	const node = ctx.getNode();
+	const scope = ctx.getNodeParameter('customerScope', itemIndex, 'all') as string;
+	const rule = ctx.getNodeParameter('rule', itemIndex, 'billableUsers') as CountRule;
+	const options = ctx.getNodeParameter('options', itemIndex, {}) as IDataObject;
+	const productNames = (
+		((options.productNames as IDataObject | undefined)?.name as IDataObject[] | undefined) ?? []
+	)
+		.map((r) => ({
+			serviceType: String(r.serviceType ?? '').trim(),
+			product: String(r.product ?? '').trim(),
+		}))
+		.filter((r) => r.serviceType && r.product);
+	let customers: Ask['customers'] = 'all';
+	if (scope === 'selected') {
+		const chosen = (
+			((ctx.getNodeParameter('selectedCustomers', itemIndex, {}) as IDataObject).customer as
+				| IDataObject[]
+				| undefined) ?? []
+		).map((entry) => customerIdOf(entry.customer));
+		const bad = chosen.find((id) => !/^\d+$/.test(id));
+		if (bad !== undefined || chosen.length === 0) {
+			throw new NodeOperationError(
+				node,
+				bad === undefined
+					? `No customer is chosen in "Selected Customers" [item ${itemIndex}]`
+					: `"${bad}" in "Selected Customers" is not a Mailprotector customer ID [item ${itemIndex}]`,
+				{
+					itemIndex,
+					description:
+						'Add at least one customer under Selected Customers (from the list, or by its numeric ID), or set Customers to All.',
+				},
+			);
+		}
+		customers = [...new Set(chosen)].sort(compareIds);
+	}
+	const productOf = productNamer(productNames);
+	return {
+		customers,
+		rule,
+		includeZero: options.includeZero === true,
+		products: parseProductFilter(String(options.products ?? ''), productOf),
+		productNames,
+	};
+}
+
+async function runWalk(
+	ctx: IExecuteFunctions,
+	client: MailprotectorClient,
+	ask: Ask,
+	itemIndex: number,
+): Promise<IDataObject[]> {
+	const result = await walkReseller(client, {
+		rule: ask.rule,
+		includeZero: ask.includeZero,
+		customers: ask.customers,
+		itemIndex,
+	});
+	const settings = {
+		rule: ask.rule,
+		includeZero: ask.includeZero,
+		productOf: productNamer(ask.productNames),
+		products: ask.products,
+	};
+	const rows: IDataObject[] = [];
+	for (const customer of [...result.customers].sort((a, b) => compareIds(a.id, b.id))) {
+		const domains = customerDomains(customer);
+		for (const row of countCustomer(customer, settings)) {
+			rows.push({
+				customerId: customer.id,
+				customerName: customer.name,
+				domains,
+				product: row.product,
+				count: row.count,
+				breakdown: row.breakdown as unknown as IDataObject,
+			});
+		}
+	}
+	const walk: GetCountsWalk = {
+		id: randomString(16),
+		complete: result.complete,
+		customers: ask.customers,
+		products: ask.products ?? 'all',
+		items: rows.length,
+		calls: result.calls,
+		...(result.skipped.length ? { skipped: result.skipped } : {}),
+	};
+	const stamp = walk as unknown as IDataObject;
+	ctx.addExecutionHints({
+		message: `Walked ${result.customers.length} customers with ${result.calls} Mailprotector API calls and output ${rows.length} items${result.complete ? '' : ' (incomplete walk: nothing will be zeroed for it)'}`,
+		type: 'info',
+		location: 'outputPane',
+	});
+	for (const s of result.skipped) {
+		ctx.addExecutionHints({
+			message: `Customer ${s.customerId} was skipped: ${s.reason}`,
+			type: 'warning',
+			location: 'outputPane',
+		});
+	}
+	for (const note of result.notes) {
+		ctx.addExecutionHints({ message: note, type: 'warning', location: 'outputPane' });
+	}
+	return rows.map((row) => ({ ...row, walk: stamp }));
+}

@@ -1,0 +1,310 @@
+/**
+ * Count rules and product names: pure functions over the data a walk joined together
+ * (walk.ts reads it), so every number Get Counts emits can be recomputed by hand.
+ */
+
+export type CountRule = 'billableUsers' | 'groupUserCount' | 'billableUsersPlusAliases';
+
+export const COUNT_RULES: Record<CountRule, string> = {
+	billableUsers:
+		'Users whose type is "User" and who have no parent, once per service of their user group',
+	groupUserCount: 'The user_count Mailprotector reports on each user group carrying the service',
+	billableUsersPlusAliases:
+		'Users whose type is "User" and who have no parent, plus users whose type is "Alias", once per service of their user group',
+};
+
+/** Users of one user group, by `user_type.name`; `usersWithParent` = type "User" with a parent. */
+export interface UserTally {
+	byType: Record<string, number>;
+	usersWithParent: number;
+}
+
+export interface DomainData {
+	id: string;
+	name: string;
+	/** A domain alias (it has a `parent`): it adds nothing. */
+	alias: boolean;
+	status: string | null;
+}
+
+export interface GroupData {
+	id: string;
+	name: string;
+	domainId: string;
+	domainName: string;
+	/** Mailprotector's `user_count`; null when the group was only learned from its users. */
+	userCount: number | null;
+	serviceTypes: string[];
+	/** null when the rule does not read users. */
+	users: UserTally | null;
+}
+
+export interface CustomerData {
+	id: string;
+	name: string;
+	domains: DomainData[];
+	groups: GroupData[];
+}
+
+export interface CountSettings {
+	rule: CountRule;
+	includeZero: boolean;
+	productOf: (serviceType: string) => string;
+	/** Canonical product names to keep; undefined = all. */
+	products?: string[];
+}
+
+export interface GroupContribution {
+	userGroupId: string;
+	userGroup: string;
+	domain: string;
+	serviceTypes: string[];
+	count: number;
+	userCount?: number | null;
+	usersByType?: Record<string, number>;
+}
+
+export interface Breakdown {
+	rule: CountRule;
+	counted: string;
+	primaryDomain: string | null;
+	serviceTypes: string[];
+	userGroups: GroupContribution[];
+	domains: Array<{ domain: string; count: number }>;
+	/** Users of the contributing groups by type (each group once); absent for groupUserCount. */
+	usersByType?: Record<string, number>;
+	/** Users of the contributing groups that the rule did not count. */
+	leftOut: {
+		aliases?: number;
+		mailingLists?: number;
+		unlicensedUsers?: number;
+		discoveredUsers?: number;
+		usersWithParent?: number;
+		otherTypes?: Record<string, number>;
+		aliasDomains: string[];
+	};
+}
+
+export interface CountRow {
+	product: string;
+	count: number;
+	breakdown: Breakdown;
+}
+
+// --- product names ---------------------------------------------------------------------------
+
+/** Known products and the spellings that name them; bundles come before Bracket. */
+export const KNOWN_PRODUCTS: Array<{ product: string; names: string[] }> = [
+	{ product: 'BracketBundle', names: ['BracketBundle', 'Bracket Bundle'] },
+	{ product: 'ContinuityBundle', names: ['ContinuityBundle', 'Continuity Bundle'] },
+	{ product: 'CloudFilter', names: ['CloudFilter'] },
+	{ product: 'SafeSend', names: ['SafeSend'] },
+	{ product: 'Bracket', names: ['Bracket'] },
+	{ product: 'XtraMail', names: ['XtraMail'] },
+	{ product: 'SecureStore', names: ['SecureStore'] },
+	{ product: 'CloudMail', names: ['CloudMail'] },
+];
+
+export interface ProductNameRule {
+	serviceType: string;
+	product: string;
+}
+
+const squash = (text: string) => text.trim().replace(/\s+/g, ' ').toLowerCase();
+
+/**
+ * Returns service_type -> product. A name matches a service_type equal to it or starting with
+ * it followed by a space (case-insensitive), so "CloudFilter Email Security" is CloudFilter.
+ * The MSP's own rules come first, then the known names; within each, longest first, so
+ * "Bracket Bundle ..." is BracketBundle, not Bracket. Anything else passes through unchanged.
+ */
+export function productNamer(custom: ProductNameRule[] = []): (serviceType: string) => string {
+	const byLength = (rules: Array<{ name: string; product: string }>) =>
+		rules.filter((r) => r.name && r.product).sort((a, b) => b.name.length - a.name.length);
+	const own = byLength(
+		custom.map((r) => ({ name: squash(r.serviceType), product: r.product.trim() })),
+	);
+	const known = byLength(
+		KNOWN_PRODUCTS.flatMap((k) => k.names.map((n) => ({ name: squash(n), product: k.product }))),
+	);
+	const table = [...own, ...known];
+	return (serviceType: string) => {
+		const text = squash(serviceType);
+		const hit = table.find((r) => text === r.name || text.startsWith(`${r.name} `));
+		return hit ? hit.product : serviceType;
+	};
+}
+
+/** "cloudfilter, SafeSend" -> ['CloudFilter', 'SafeSend'] (names as the namer spells them). */
+export function parseProductFilter(
+	text: string,
+	productOf: (serviceType: string) => string,
+): string[] | undefined {
+	const seen = new Set<string>();
+	const products: string[] = [];
+	for (const part of text.split(',')) {
+		const name = part.trim();
+		if (!name) continue;
+		const product = productOf(name);
+		if (seen.has(product.toLowerCase())) continue;
+		seen.add(product.toLowerCase());
+		products.push(product);
+	}
+	return products.length ? products : undefined;
+}
+
+// --- domains ---------------------------------------------------------------------------------
+
+/** Numeric ids in numeric order, anything else after them as text. */
+export function compareIds(a: string, b: string): number {
+	const na = /^\d+$/.test(a);
+	const nb = /^\d+$/.test(b);
+	if (na && nb) return a.length - b.length || (a < b ? -1 : a > b ? 1 : 0);
+	if (na !== nb) return na ? -1 : 1;
+	return a < b ? -1 : a > b ? 1 : 0;
+}
+
+const byId = <T extends { id: string }>(list: T[]) =>
+	[...list].sort((a, b) => compareIds(a.id, b.id));
+
+function domainNames(customer: CustomerData, alias: boolean): string[] {
+	return byId(customer.domains.filter((d) => d.alias === alias)).map((d) => d.name);
+}
+
+/** The customer's non-alias domain names, lowest id first. */
+export function customerDomains(customer: CustomerData): string[] {
+	return domainNames(customer, false);
+}
+
+/** First active domain: the lowest-id domain that is not an alias and whose status is Active. */
+export function primaryDomain(customer: CustomerData): string | null {
+	const active = byId(customer.domains).find(
+		(d) => !d.alias && (d.status ?? '').toLowerCase() === 'active',
+	);
+	return active ? active.name : null;
+}
+
+// --- users and rules -------------------------------------------------------------------------
+
+export function emptyTally(): UserTally {
+	return { byType: {}, usersWithParent: 0 };
+}
+
+export function tallyUser(tally: UserTally, typeName: string, hasParent: boolean): void {
+	tally.byType[typeName] = (tally.byType[typeName] ?? 0) + 1;
+	if (typeName === 'User' && hasParent) tally.usersWithParent++;
+}
+
+/** What one group contributes per service it carries. */
+export function groupCount(group: GroupData, rule: CountRule): number {
+	if (rule === 'groupUserCount') return group.userCount ?? 0;
+	const tally = group.users ?? emptyTally();
+	const users = (tally.byType.User ?? 0) - tally.usersWithParent;
+	return rule === 'billableUsersPlusAliases' ? users + (tally.byType.Alias ?? 0) : users;
+}
+
+/** Whether the rule needs every user group of every domain (not only those learned from users). */
+export function needsGroupLists(rule: CountRule, includeZero: boolean): boolean {
+	return includeZero || rule === 'groupUserCount';
+}
+
+export function needsUsers(rule: CountRule): boolean {
+	return rule !== 'groupUserCount';
+}
+
+function addTypes(into: Record<string, number>, from: Record<string, number>): void {
+	for (const [type, n] of Object.entries(from)) into[type] = (into[type] ?? 0) + n;
+}
+
+function leftOutOf(rule: CountRule, byType: Record<string, number>, usersWithParent: number) {
+	const known = new Set(['User', 'Alias', 'Mailing List', 'Unlicensed User', 'Discovered User']);
+	const otherTypes: Record<string, number> = {};
+	for (const [type, n] of Object.entries(byType)) if (!known.has(type)) otherTypes[type] = n;
+	return {
+		...(rule === 'billableUsersPlusAliases' ? {} : { aliases: byType.Alias ?? 0 }),
+		mailingLists: byType['Mailing List'] ?? 0,
+		unlicensedUsers: byType['Unlicensed User'] ?? 0,
+		discoveredUsers: byType['Discovered User'] ?? 0,
+		usersWithParent,
+		...(Object.keys(otherTypes).length ? { otherTypes } : {}),
+	};
+}
+
+/**
+ * One row per product of the customer: the sum over its non-alias user groups of the rule's
+ * count, once per service of the group that names the product. Rows with count 0 only when
+ * includeZero; rows outside the product filter never. Sorted by product.
+ */
+export function countCustomer(customer: CustomerData, settings: CountSettings): CountRow[] {
+	const { rule, productOf } = settings;
+	const wanted = settings.products
+		? new Set(settings.products.map((p) => p.toLowerCase()))
+		: undefined;
+	const aliasIds = new Set(customer.domains.filter((d) => d.alias).map((d) => d.id));
+	const aliasDomains = domainNames(customer, true);
+	const perProduct = new Map<string, { count: number; groups: GroupContribution[] }>();
+	const tallies = new Map<string, Map<string, UserTally>>();
+	const serviceTypes = new Map<string, Set<string>>();
+	for (const group of byId(customer.groups)) {
+		if (aliasIds.has(group.domainId)) continue;
+		const perGroup = groupCount(group, rule);
+		const here = new Map<string, string[]>();
+		for (const serviceType of group.serviceTypes) {
+			const product = productOf(serviceType);
+			if (wanted && !wanted.has(product.toLowerCase())) continue;
+			here.set(product, [...(here.get(product) ?? []), serviceType]);
+		}
+		for (const [product, types] of here) {
+			const entry = perProduct.get(product) ?? { count: 0, groups: [] };
+			const count = perGroup * types.length;
+			entry.count += count;
+			entry.groups.push({
+				userGroupId: group.id,
+				userGroup: group.name,
+				domain: group.domainName,
+				serviceTypes: types,
+				count,
+				...(rule === 'groupUserCount'
+					? { userCount: group.userCount }
+					: { usersByType: { ...(group.users?.byType ?? {}) } }),
+			});
+			perProduct.set(product, entry);
+			const names = serviceTypes.get(product) ?? new Set<string>();
+			for (const t of types) names.add(t);
+			serviceTypes.set(product, names);
+			if (group.users) {
+				const groupTallies = tallies.get(product) ?? new Map<string, UserTally>();
+				groupTallies.set(group.id, group.users);
+				tallies.set(product, groupTallies);
+			}
+		}
+	}
+	const primary = primaryDomain(customer);
+	const rows: CountRow[] = [];
+	for (const [product, entry] of perProduct) {
+		if (entry.count === 0 && !settings.includeZero) continue;
+		const domains = new Map<string, number>();
+		for (const g of entry.groups) domains.set(g.domain, (domains.get(g.domain) ?? 0) + g.count);
+		const breakdown: Breakdown = {
+			rule,
+			counted: COUNT_RULES[rule],
+			primaryDomain: primary,
+			serviceTypes: [...(serviceTypes.get(product) ?? [])],
+			userGroups: entry.groups,
+			domains: [...domains].map(([domain, count]) => ({ domain, count })),
+			leftOut: { aliasDomains },
+		};
+		if (rule !== 'groupUserCount') {
+			const byType: Record<string, number> = {};
+			let usersWithParent = 0;
+			for (const tally of tallies.get(product)?.values() ?? []) {
+				addTypes(byType, tally.byType);
+				usersWithParent += tally.usersWithParent;
+			}
+			breakdown.usersByType = byType;
+			breakdown.leftOut = { ...leftOutOf(rule, byType, usersWithParent), aliasDomains };
+		}
+		rows.push({ product, count: entry.count, breakdown });
+	}
+	return rows.sort((a, b) => (a.product < b.product ? -1 : a.product > b.product ? 1 : 0));
+}

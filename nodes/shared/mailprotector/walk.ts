@@ -1,0 +1,338 @@
+import { NodeApiError, NodeOperationError } from 'n8n-workflow';
+import type { INode } from 'n8n-workflow';
+
+import type { CountRule, CustomerData, DomainData, GroupData } from '../counting';
+import { emptyTally, groupCount, needsGroupLists, needsUsers, tallyUser } from '../counting';
+import { failureOf } from '../errors';
+import { mapConcurrent } from '../pacing';
+import type { MailprotectorClient } from './client';
+import type { ListResult } from './paginate';
+import type { Customer, Domain, User } from './schemas';
+
+export interface WalkRequest {
+	rule: CountRule;
+	includeZero: boolean;
+	/** 'all', or the customer ids to walk. */
+	customers: 'all' | string[];
+	itemIndex?: number;
+}
+
+export interface SkippedCustomer {
+	customerId: string;
+	reason: string;
+}
+
+export interface WalkResult {
+	customers: CustomerData[];
+	/** Mailprotector requests this walk made, retries included. */
+	calls: number;
+	/** Every list was read to its end and no customer was skipped. */
+	complete: boolean;
+	skipped: SkippedCustomer[];
+	/** Why a list stopped early, or data that changed during the walk. */
+	notes: string[];
+}
+
+/** Up to this many chosen customers are read customer by customer; more use reseller-wide lists. */
+export const PER_CUSTOMER_LIMIT = 50;
+
+const text = (value: unknown) => (value === null || value === undefined ? '' : String(value));
+
+/** A 404 on a list under a customer means the customer (or part of it) vanished mid-walk. */
+function isGone(error: unknown): boolean {
+	const failure = failureOf(error);
+	return failure?.kind === 'status' && failure.status === 404;
+}
+
+/** Keeps n8n errors as they are (they already say what to fix); wraps anything else. */
+export function asNodeError(
+	node: INode,
+	error: unknown,
+	itemIndex?: number,
+): NodeApiError | NodeOperationError {
+	if (error instanceof NodeApiError || error instanceof NodeOperationError) return error;
+	return new NodeOperationError(node, error as Error, { itemIndex });
+}
+
+class Walk {
+	readonly notes: string[] = [];
+
+	readonly skipped = new Map<string, string>();
+
+	complete = true;
+
+	/** The first error that must end the walk (401, 5xx after retries, a malformed page). */
+	private fatal?: NodeApiError | NodeOperationError;
+
+	constructor(
+		private readonly client: MailprotectorClient,
+		private readonly itemIndex?: number,
+	) {}
+
+	take<T>(list: ListResult<T>): T[] {
+		if (!list.complete) {
+			this.complete = false;
+			if (list.note) this.notes.push(list.note);
+		}
+		return list.items;
+	}
+
+	skip(customerId: string, reason: string): void {
+		if (!this.skipped.has(customerId)) this.skipped.set(customerId, reason);
+	}
+
+	/**
+	 * Runs `task` for each input with the transport's concurrency; a 404 skips the customer the
+	 * input belongs to, anything else ends the walk once the tasks in flight have settled.
+	 */
+	async each<I>(
+		inputs: I[],
+		customerOf: (input: I) => string,
+		gone: (input: I) => string,
+		task: (input: I) => Promise<void>,
+	): Promise<void> {
+		await mapConcurrent(inputs, this.client.transport.settings.concurrency * 2, async (input) => {
+			const customerId = customerOf(input);
+			if (this.fatal || this.skipped.has(customerId)) return;
+			try {
+				await task(input);
+			} catch (error) {
+				if (isGone(error)) {
+					this.skip(customerId, gone(input));
+				} else {
+					this.fatal ??= asNodeError(this.client.transport.node, error, this.itemIndex);
+				}
+			}
+		});
+		if (this.fatal) throw this.fatal;
+	}
+}
+
+/** Checks the credential's reseller first, so a wrong Reseller ID is named as such. */
+async function checkReseller(client: MailprotectorClient, itemIndex?: number): Promise<string> {
+	const resellerId = await client.resellerId();
+	const node = client.transport.node;
+	if (!resellerId) {
+		throw new NodeOperationError(node, 'The Mailprotector credential has no Reseller ID', {
+			itemIndex,
+			description: 'Open the Mailprotector credential and enter the Reseller ID (a number).',
+		});
+	}
+	try {
+		await client.getReseller(resellerId, itemIndex);
+	} catch (error) {
+		if (!isGone(error)) throw asNodeError(client.transport.node, error, itemIndex);
+		throw new NodeOperationError(
+			node,
+			`Mailprotector does not know reseller ${resellerId} (404): check the Reseller ID field of the Mailprotector credential`,
+			{
+				itemIndex,
+				description:
+					'The API key works, but the Reseller ID in the credential is not a reseller this key can see. Enter the numeric ID of your own reseller account (from the console URL of your reseller overview).',
+			},
+		);
+	}
+	return resellerId;
+}
+
+interface Sources {
+	customers: Customer[];
+	domains: Domain[];
+	users: User[];
+}
+
+/** Reseller-wide lists: three lists for the whole reseller instead of calls per customer. */
+async function readWide(
+	client: MailprotectorClient,
+	walk: Walk,
+	resellerId: string,
+	withUsers: boolean,
+	itemIndex?: number,
+): Promise<Sources> {
+	const options = { itemIndex };
+	const [customers, domains, users] = await Promise.all([
+		client.listCustomers(resellerId, options),
+		client.listResellerDomains(resellerId, options),
+		withUsers ? client.listResellerUsers(resellerId, options) : undefined,
+	]);
+	return {
+		customers: walk.take(customers),
+		domains: walk.take(domains),
+		users: users ? walk.take(users) : [],
+	};
+}
+
+/** A few chosen customers: their own lists, so a large reseller is not read for them. */
+async function readChosen(
+	client: MailprotectorClient,
+	walk: Walk,
+	ids: string[],
+	withUsers: boolean,
+	itemIndex?: number,
+): Promise<Sources> {
+	const out: Sources = { customers: [], domains: [], users: [] };
+	const options = { itemIndex };
+	await walk.each(
+		ids,
+		(id) => id,
+		(id) => `customer ${id} answered 404: it does not exist (any more) under this reseller`,
+		async (id) => {
+			const customer = await client.getCustomer(id, itemIndex);
+			const [domains, users] = await Promise.all([
+				client.listCustomerDomains(id, options),
+				withUsers ? client.listCustomerUsers(id, options) : undefined,
+			]);
+			out.customers.push(customer);
+			out.domains.push(...walk.take(domains));
+			if (users) out.users.push(...walk.take(users));
+		},
+	);
+	return out;
+}
+
+/**
+ * Reads what the count rule needs with as few calls as the rule allows and joins it into one
+ * record per customer (domains, non-alias user groups with their services and user tallies):
+ * - customers, domains and (for the users-based rules) users come from reseller-wide lists;
+ * - user groups come from each non-alias domain only when every group matters (the user_count
+ *   rule, or zero counts wanted); otherwise they are learned from the users' `user_group`;
+ * - services are read only for groups that can contribute (or all of them for zero counts).
+ * A customer whose domain, group or service list answers 404 (deleted mid-walk) is skipped
+ * and reported, never silently dropped.
+ */
+export async function walkReseller(
+	client: MailprotectorClient,
+	request: WalkRequest,
+): Promise<WalkResult> {
+	const { rule, includeZero, itemIndex } = request;
+	const callsBefore = client.transport.stats.calls;
+	const walk = new Walk(client, itemIndex);
+	const resellerId = await checkReseller(client, itemIndex);
+	const withUsers = needsUsers(rule);
+	const chosen = request.customers === 'all' ? undefined : [...new Set(request.customers)];
+
+	let sources: Sources;
+	try {
+		sources =
+			chosen && chosen.length <= PER_CUSTOMER_LIMIT
+				? await readChosen(client, walk, chosen, withUsers, itemIndex)
+				: await readWide(client, walk, resellerId, withUsers, itemIndex);
+	} catch (error) {
+		throw asNodeError(client.transport.node, error, itemIndex);
+	}
+
+	// Customers in scope, by id.
+	const wanted = chosen ? new Set(chosen) : undefined;
+	const customers = new Map<string, CustomerData>();
+	for (const c of sources.customers) {
+		const id = text(c.id);
+		if (wanted && !wanted.has(id)) continue;
+		customers.set(id, { id, name: c.name, domains: [], groups: [] });
+	}
+	for (const id of chosen ?? []) {
+		if (!customers.has(id) && !walk.skipped.has(id)) {
+			walk.skip(id, 'not found among the reseller’s customers');
+		}
+	}
+
+	// Domains, joined to their customer through `account`.
+	const domainOwner = new Map<string, { customer: CustomerData; domain: DomainData }>();
+	for (const d of sources.domains) {
+		const customer = customers.get(text(d.account?.id));
+		if (!customer) continue;
+		const domain: DomainData = {
+			id: text(d.id),
+			name: d.name,
+			alias: d.parent !== null && d.parent !== undefined,
+			status: d.domain_status?.name ?? null,
+		};
+		if (domainOwner.has(domain.id)) continue;
+		customer.domains.push(domain);
+		domainOwner.set(domain.id, { customer, domain });
+	}
+
+	// User groups: listed per non-alias domain, or learned from the users.
+	const groups = new Map<string, { customer: CustomerData; group: GroupData }>();
+	const addGroup = (customer: CustomerData, group: GroupData) => {
+		customer.groups.push(group);
+		groups.set(group.id, { customer, group });
+	};
+	const allGroups = needsGroupLists(rule, includeZero);
+	if (allGroups) {
+		const domains = [...domainOwner.values()].filter((o) => !o.domain.alias);
+		await walk.each(
+			domains,
+			(o) => o.customer.id,
+			(o) => `the user groups of domain ${o.domain.name} answered 404: deleted during the walk`,
+			async ({ customer, domain }) => {
+				const list = walk.take(await client.listUserGroups(domain.id, { itemIndex }));
+				for (const g of list) {
+					addGroup(customer, {
+						id: text(g.id),
+						name: g.name ?? '',
+						domainId: domain.id,
+						domainName: domain.name,
+						userCount: g.user_count ?? 0,
+						serviceTypes: [],
+						users: withUsers ? emptyTally() : null,
+					});
+				}
+			},
+		);
+	}
+
+	let strays = 0;
+	for (const u of sources.users) {
+		const owner = domainOwner.get(text(u.domain?.id));
+		if (!owner || owner.domain.alias || walk.skipped.has(owner.customer.id)) continue;
+		const groupId = text(u.user_group?.id);
+		let entry = groups.get(groupId);
+		if (!entry && !allGroups && groupId) {
+			addGroup(owner.customer, {
+				id: groupId,
+				name: text(u.user_group?.name),
+				domainId: owner.domain.id,
+				domainName: owner.domain.name,
+				userCount: null,
+				serviceTypes: [],
+				users: emptyTally(),
+			});
+			entry = groups.get(groupId);
+		}
+		if (!entry?.group.users) {
+			strays++;
+			continue;
+		}
+		const hasParent = u.parent !== null && u.parent !== undefined;
+		tallyUser(entry.group.users, u.user_type.name ?? '', hasParent);
+	}
+	if (strays) {
+		walk.notes.push(
+			`${strays} users belong to user groups that were not listed (created during the walk?); they were not counted`,
+		);
+	}
+
+	// Services, only where a group can add to a count (all groups when zero counts are wanted).
+	const contributes = (group: GroupData) => includeZero || groupCount(group, rule) > 0;
+	const needServices = [...groups.values()].filter(
+		(o) => !walk.skipped.has(o.customer.id) && contributes(o.group),
+	);
+	await walk.each(
+		needServices,
+		(o) => o.customer.id,
+		(o) => `the services of user group ${o.group.id} answered 404: deleted during the walk`,
+		async ({ group }) => {
+			const list = walk.take(await client.listGroupServices(group.id, { itemIndex }));
+			group.serviceTypes = list.map((s) => s.service_type);
+		},
+	);
+
+	const skipped = [...walk.skipped].map(([customerId, reason]) => ({ customerId, reason }));
+	return {
+		customers: [...customers.values()].filter((c) => !walk.skipped.has(c.id)),
+		calls: client.transport.stats.calls - callsBefore,
+		complete: walk.complete && skipped.length === 0,
+		skipped,
+		notes: walk.notes,
+	};
+}
