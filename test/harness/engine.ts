@@ -282,7 +282,10 @@ export interface RunOptions {
 
 export interface RunResult {
 	run: IRun;
-	/** Plain copy of `workflow.staticData` after the run; pass it as `staticData` to the next run. */
+	/**
+	 * Plain copy of `workflow.staticData` after the run (`{ global: {...}, 'node:<name>': {...} }`
+	 * as n8n keeps it); pass it as `staticData` to the next run.
+	 */
 	staticData: IDataObject;
 	/** Whether the run changed the static data (n8n saves it only then). */
 	staticDataChanged: boolean;

@@ -1,0 +1,515 @@
+import nock from 'nock';
+import { NodeConnectionTypes, jsonParse } from 'n8n-workflow';
+import type {
+	IDataObject,
+	IExecuteFunctions,
+	INodeExecutionData,
+	INodeType,
+	INodeTypeDescription,
+} from 'n8n-workflow';
+
+import type { ApiName } from '../nodes/shared/errors';
+import {
+	GRADIENT_DEFAULTS,
+	MAILPROTECTOR_DEFAULTS,
+	Transport,
+	backoffMs,
+	retryAfterMs,
+} from '../nodes/shared/transport';
+import type { Call, TransportSettings } from '../nodes/shared/transport';
+import { runWorkflow } from './harness/engine';
+import type { RunResult } from './harness/engine';
+import { chain, credentialsFor } from './harness/fixtures';
+import { TEST_GRADIENT_TOKEN, assertNoSecrets, assertNoSecretsIn } from './harness/leaks';
+import { maxInWindow, startScriptedServer, unusedPort } from './harness/scriptedServer';
+import type { Script, ScriptedServer } from './harness/scriptedServer';
+
+const PROBE_TYPE = 'test.transportProbe';
+const PROBE_NAME = 'Transport Probe';
+
+/**
+ * Sends the calls in its `calls` parameter (all at once) through one Transport and returns one
+ * item per call (`ok`, `status`, `body` or `error`, `description`, `httpCode`), then a stats item.
+ */
+class TransportProbe implements INodeType {
+	description: INodeTypeDescription = {
+		displayName: 'Transport Probe',
+		name: PROBE_TYPE,
+		group: ['transform'],
+		version: 1,
+		description: 'Sends calls through the shared transport (tests only)',
+		defaults: { name: PROBE_NAME },
+		inputs: [NodeConnectionTypes.Main],
+		outputs: [NodeConnectionTypes.Main],
+		usableAsTool: true,
+		credentials: [
+			{
+				name: 'mailprotectorApi',
+				required: true,
+				displayOptions: { show: { api: ['Mailprotector'] } },
+			},
+			{ name: 'gradientApi', required: true, displayOptions: { show: { api: ['Gradient'] } } },
+		],
+		properties: [
+			{
+				displayName: 'API',
+				name: 'api',
+				type: 'options',
+				options: [
+					{ name: 'Gradient', value: 'Gradient' },
+					{ name: 'Mailprotector', value: 'Mailprotector' },
+				],
+				default: 'Gradient',
+			},
+			{ displayName: 'Calls', name: 'calls', type: 'json', default: '[]' },
+			{ displayName: 'Settings', name: 'settings', type: 'json', default: '{}' },
+		],
+	};
+
+	async execute(this: IExecuteFunctions): Promise<INodeExecutionData[][]> {
+		const api = this.getNodeParameter('api', 0) as ApiName;
+		const calls = jsonParse<Call[]>(this.getNodeParameter('calls', 0) as string);
+		const overrides = jsonParse<Partial<TransportSettings>>(
+			this.getNodeParameter('settings', 0) as string,
+		);
+		const defaults = api === 'Gradient' ? GRADIENT_DEFAULTS : MAILPROTECTOR_DEFAULTS;
+		const transport = new Transport(
+			this,
+			api,
+			api === 'Gradient' ? 'gradientApi' : 'mailprotectorApi',
+			{ ...defaults, ...overrides },
+		);
+		const settled = await Promise.allSettled(
+			calls.map(async (call) => await transport.send({ ...call, itemIndex: 0 })),
+		);
+		const items: INodeExecutionData[] = [];
+		for (const [index, outcome] of settled.entries()) {
+			if (outcome.status === 'fulfilled') {
+				const { status, body } = outcome.value;
+				items.push({
+					json: { index, ok: true, status, body: body as IDataObject },
+					pairedItem: { item: 0 },
+				});
+				continue;
+			}
+			const error = outcome.reason as Error & { description?: string; httpCode?: string };
+			if (!this.continueOnFail()) throw outcome.reason;
+			items.push({
+				json: {
+					index,
+					ok: false,
+					error: error.message,
+					description: error.description ?? '',
+					httpCode: error.httpCode ?? null,
+				},
+				pairedItem: { item: 0 },
+			});
+		}
+		items.push({ json: { stats: { ...transport.stats } }, pairedItem: { item: 0 } });
+		return [items];
+	}
+}
+
+/** Fast retries for every test except the Retry-After ones. */
+const FAST: Partial<TransportSettings> = {
+	requestsPerSecond: 0,
+	maxRetries: 3,
+	retryBaseMs: 5,
+	retryMaxMs: 20,
+};
+
+interface ProbeResult {
+	result: RunResult;
+	answers: IDataObject[];
+	stats: { calls: number; retries: number; throttled: number };
+}
+
+async function probe(options: {
+	api?: ApiName;
+	baseUrl: string;
+	calls: Array<Partial<Call>>;
+	settings?: Partial<TransportSettings>;
+	continueOnFail?: boolean;
+}): Promise<ProbeResult> {
+	const api = options.api ?? 'Gradient';
+	const calls = options.calls.map((call) => ({ method: 'GET', path: '/api/test', ...call }));
+	const workflow = chain([
+		{
+			name: PROBE_NAME,
+			type: PROBE_TYPE,
+			parameters: {
+				api,
+				calls: JSON.stringify(calls),
+				settings: JSON.stringify({ ...FAST, ...(options.settings ?? {}) }),
+			},
+			credentials: [api === 'Gradient' ? 'gradientApi' : 'mailprotectorApi'],
+			continueOnFail: options.continueOnFail ?? true,
+		},
+	]);
+	const result = await runWorkflow({
+		workflow,
+		nodeTypes: { [PROBE_TYPE]: new TransportProbe() },
+		credentials: credentialsFor({
+			mailprotectorUrl: options.baseUrl,
+			gradientUrl: options.baseUrl,
+		}),
+	});
+	const items = result.output(PROBE_NAME).map((item) => item.json);
+	const statsItem = items.find((json) => json.stats !== undefined);
+	// Nothing a node returns or throws may carry a key.
+	assertNoSecretsIn(items);
+	assertNoSecretsIn(result.error);
+	for (const json of items) {
+		if (typeof json.error === 'string') assertNoSecrets(json.error);
+		if (typeof json.description === 'string') assertNoSecrets(json.description);
+	}
+	return {
+		result,
+		answers: items.filter((json) => json.stats === undefined),
+		stats: (statsItem?.stats ?? { calls: 0, retries: 0, throttled: 0 }) as ProbeResult['stats'],
+	};
+}
+
+describe('transport through the engine', () => {
+	const servers: ScriptedServer[] = [];
+
+	async function serve(script: Script): Promise<ScriptedServer> {
+		const server = await startScriptedServer(script);
+		servers.push(server);
+		return server;
+	}
+
+	beforeEach(() => {
+		nock.cleanAll();
+		nock.disableNetConnect();
+		nock.enableNetConnect('127.0.0.1');
+	});
+
+	afterEach(async () => {
+		await Promise.all(servers.splice(0).map(async (server) => await server.close()));
+		const pending = nock.pendingMocks();
+		nock.cleanAll();
+		nock.enableNetConnect();
+		expect(pending).toEqual([]);
+	});
+
+	it('sends the credential header and returns the JSON answer', async () => {
+		const server = await serve([{ status: 200, body: { data: { id: 'org-1' } } }]);
+		const { answers, stats, result } = await probe({
+			baseUrl: server.url,
+			calls: [{ path: '/api/vendor-api/organization' }],
+		});
+		expect(result.error).toBeUndefined();
+		expect(answers).toEqual([{ index: 0, ok: true, status: 200, body: { data: { id: 'org-1' } } }]);
+		expect(stats).toEqual({ calls: 1, retries: 0, throttled: 0 });
+		expect(server.arrivals[0].headers['gradient-token']).toBe(TEST_GRADIENT_TOKEN);
+		expect(server.arrivals[0].path).toBe('/api/vendor-api/organization');
+	});
+
+	describe('(a) 429 and Retry-After', () => {
+		it('waits the Retry-After seconds, then succeeds', async () => {
+			const server = await serve([
+				{ status: 429, headers: { 'Retry-After': '2' }, body: { message: 'Too Many Attempts.' } },
+				{ status: 200, body: { ok: true } },
+			]);
+			const { answers, stats } = await probe({ baseUrl: server.url, calls: [{}] });
+			expect(answers[0]).toMatchObject({ ok: true, status: 200 });
+			expect(stats).toMatchObject({ calls: 2, retries: 1, throttled: 1 });
+			const waited = server.arrivals[1].ms - server.arrivals[0].ms;
+			expect(waited).toBeGreaterThanOrEqual(1900);
+			expect(waited).toBeLessThan(4000);
+		});
+
+		it('reads Retry-After as an HTTP date', async () => {
+			const server = await serve([
+				() => ({
+					status: 429,
+					headers: { 'Retry-After': new Date(Date.now() + 2000).toUTCString() },
+				}),
+				{ status: 200, body: { ok: true } },
+			]);
+			const { answers, stats } = await probe({ baseUrl: server.url, calls: [{}] });
+			expect(answers[0]).toMatchObject({ ok: true });
+			expect(stats.throttled).toBe(1);
+			// The date has whole seconds, so the wait is between 1 and 2 s (backoff alone is ~5 ms).
+			const waited = server.arrivals[1].ms - server.arrivals[0].ms;
+			expect(waited).toBeGreaterThanOrEqual(900);
+			expect(waited).toBeLessThan(4000);
+		});
+
+		it('caps a long Retry-After at retryAfterCapMs', async () => {
+			const server = await serve([
+				{ status: 429, headers: { 'Retry-After': '120' } },
+				{ status: 200, body: {} },
+			]);
+			const { answers } = await probe({
+				baseUrl: server.url,
+				calls: [{}],
+				settings: { retryAfterCapMs: 300 },
+			});
+			expect(answers[0]).toMatchObject({ ok: true });
+			const waited = server.arrivals[1].ms - server.arrivals[0].ms;
+			expect(waited).toBeGreaterThanOrEqual(250);
+			expect(waited).toBeLessThan(2000);
+		});
+
+		it('429 without Retry-After backs off and gives up with a rate-limit message', async () => {
+			const server = await serve([{ status: 429 }]);
+			const { answers, stats } = await probe({
+				baseUrl: server.url,
+				calls: [{ path: '/api/vendor-api/services' }],
+				settings: { maxRetries: 2 },
+			});
+			expect(server.arrivals).toHaveLength(3);
+			expect(stats.throttled).toBe(3);
+			expect(answers[0].error).toBe(
+				'Gradient kept rate-limiting GET /api/vendor-api/services (429) (after 3 attempts)',
+			);
+			expect(answers[0].httpCode).toBe('429');
+		});
+	});
+
+	describe('(b) server errors', () => {
+		it('503 twice, then 200: succeeds with two retries', async () => {
+			const server = await serve([
+				{ status: 503, body: { message: 'down' } },
+				{ status: 503 },
+				{ status: 200, body: { ok: true } },
+			]);
+			const { answers, stats } = await probe({ baseUrl: server.url, calls: [{}] });
+			expect(answers[0]).toMatchObject({ ok: true, status: 200, body: { ok: true } });
+			expect(stats).toEqual({ calls: 3, retries: 2, throttled: 0 });
+			expect(server.arrivals).toHaveLength(3);
+		});
+
+		it('500 forever fails after maxRetries, naming the endpoint and the attempts', async () => {
+			const server = await serve([{ status: 500, body: { message: 'Server Error' } }]);
+			const { answers, stats } = await probe({
+				baseUrl: server.url,
+				calls: [{ method: 'POST', path: '/api/vendor-api/service/7/count', body: { count: 3 } }],
+				settings: { maxRetries: 3 },
+			});
+			expect(server.arrivals).toHaveLength(4);
+			expect(stats.retries).toBe(3);
+			expect(answers[0]).toMatchObject({ ok: false, httpCode: '500' });
+			expect(answers[0].error).toBe(
+				'Gradient had a server error on POST /api/vendor-api/service/7/count (500) (after 4 attempts)',
+			);
+			expect(answers[0].description).toMatch(/Server Error/);
+			expect(JSON.parse(server.arrivals[0].body)).toEqual({ count: 3 });
+		});
+
+		it('without Continue On Fail the run ends with that error', async () => {
+			const server = await serve([{ status: 502 }]);
+			const { result } = await probe({
+				baseUrl: server.url,
+				calls: [{}],
+				settings: { maxRetries: 1 },
+				continueOnFail: false,
+			});
+			expect(result.error).toMatchObject({
+				name: 'NodeApiError',
+				httpCode: '502',
+				message: 'Gradient had a server error on GET /api/test (502) (after 2 attempts)',
+			});
+		});
+	});
+
+	describe('(c) connection resets', () => {
+		it('are retried', async () => {
+			const server = await serve([
+				{ reset: true },
+				{ reset: true },
+				{ status: 200, body: { ok: 1 } },
+			]);
+			const { answers, stats } = await probe({ baseUrl: server.url, calls: [{}] });
+			expect(answers[0]).toMatchObject({ ok: true, body: { ok: 1 } });
+			expect(stats.retries).toBe(2);
+			expect(server.arrivals).toHaveLength(3);
+		});
+
+		it('then fail clearly', async () => {
+			const server = await serve([{ reset: true }]);
+			const { answers } = await probe({
+				baseUrl: server.url,
+				calls: [{ path: '/api/vendor-api/account' }],
+				settings: { maxRetries: 2 },
+			});
+			expect(server.arrivals).toHaveLength(3);
+			expect(answers[0].error).toBe(
+				'Could not reach Gradient for GET /api/vendor-api/account (ECONNRESET) (after 3 attempts)',
+			);
+			expect(answers[0].description).toMatch(/connection failed repeatedly/);
+		});
+	});
+
+	describe('(d) pacing', () => {
+		it('holds 20 requests per second at concurrency 8', async () => {
+			const server = await serve([{ status: 200, body: {} }]);
+			const calls = Array.from({ length: 60 }, (_, i) => ({ path: `/api/item/${i}` }));
+			const { answers, stats } = await probe({
+				baseUrl: server.url,
+				calls,
+				settings: { requestsPerSecond: 20, concurrency: 8 },
+			});
+			expect(answers.filter((a) => a.ok)).toHaveLength(60);
+			expect(stats.calls).toBe(60);
+			const times = server.arrivals.map((a) => a.ms);
+			expect(times).toHaveLength(60);
+			expect(maxInWindow(times, 1000)).toBeLessThanOrEqual(21);
+			const span = Math.max(...times) - Math.min(...times);
+			const rate = ((times.length - 1) * 1000) / span;
+			expect(rate).toBeGreaterThanOrEqual(20 * 0.85);
+			expect(rate).toBeLessThanOrEqual(20 * 1.15);
+			// Counted over a window too: the first 2 s after the first arrival hold about 40.
+			const first = Math.min(...times);
+			const inTwoSeconds = times.filter((t) => t - first < 2000).length;
+			expect(inTwoSeconds).toBeGreaterThanOrEqual(34);
+			expect(inTwoSeconds).toBeLessThanOrEqual(42);
+		});
+	});
+
+	describe('(e) distinct messages', () => {
+		it('Gradient 401 says where to find the keys', async () => {
+			const server = await serve([{ status: 401, body: { message: 'Unauthenticated.' } }]);
+			const { answers } = await probe({ baseUrl: server.url, calls: [{}] });
+			expect(answers[0].httpCode).toBe('401');
+			expect(answers[0].error).toMatch(/Gradient rejected the credentials \(401\)/);
+			expect(answers[0].description).toMatch(/Integrations > Custom > Generate API Tokens/);
+		});
+
+		it('Mailprotector 401 says where to find the key', async () => {
+			const server = await serve([{ status: 401, body: { error: 'Unauthorized' } }]);
+			const { answers } = await probe({
+				api: 'Mailprotector',
+				baseUrl: server.url,
+				calls: [{ path: '/api/v1/resellers/1' }],
+			});
+			expect(server.arrivals[0].headers.authorization).toBe('Bearer mp-test-key');
+			expect(answers[0].error).toMatch(/Mailprotector rejected the credentials \(401\)/);
+			expect(answers[0].description).toMatch(/View API Key/);
+		});
+
+		it('nothing listening at the Base URL (ECONNREFUSED) points at the Base URL', async () => {
+			const port = await unusedPort();
+			const { answers } = await probe({
+				baseUrl: `http://127.0.0.1:${port}`,
+				calls: [{ path: '/api/vendor-api/organization' }],
+			});
+			expect(answers[0].error).toMatch(/Could not reach Gradient .*\(ECONNREFUSED\)/);
+			expect(answers[0].description).toMatch(/Base URL/);
+		});
+
+		it('an http Base URL to a public host asks for https and sends nothing', async () => {
+			const scope = nock('http://example.com').get(/.*/).reply(200, {});
+			const { answers, stats } = await probe({ baseUrl: 'http://example.com', calls: [{}] });
+			expect(scope.isDone()).toBe(false);
+			nock.cleanAll();
+			expect(stats.calls).toBe(0);
+			expect(answers[0].ok).toBe(false);
+			expect(answers[0].error).toMatch(/must use https/);
+		});
+
+		it('a 200 that is not JSON says so', async () => {
+			const server = await serve([
+				{ status: 200, headers: { 'Content-Type': 'text/html' }, body: '<html>Sign in</html>' },
+			]);
+			const { answers } = await probe({
+				baseUrl: server.url,
+				calls: [{ path: '/api/vendor-api/organization' }],
+				settings: { maxRetries: 1 },
+			});
+			expect(answers[0].error).toMatch(/not JSON/);
+			expect(answers[0].error).toMatch(/GET \/api\/vendor-api\/organization/);
+			expect(answers[0].description).toMatch(/Base URL/);
+		});
+
+		it('the messages differ from one another', async () => {
+			const server = await serve([{ status: 401 }]);
+			const refused = `http://127.0.0.1:${await unusedPort()}`;
+			const texts = [
+				(await probe({ baseUrl: server.url, calls: [{}] })).answers[0].error,
+				(await probe({ baseUrl: refused, calls: [{}] })).answers[0].error,
+				(await probe({ baseUrl: 'http://example.com', calls: [{}] })).answers[0].error,
+			];
+			expect(new Set(texts).size).toBe(3);
+		});
+	});
+
+	describe('(f) what is not retried', () => {
+		it.each([
+			['Gradient', 401],
+			['Gradient', 403],
+			['Mailprotector', 401],
+		] as Array<[ApiName, number]>)('%s %i is sent once', async (api, status) => {
+			const server = await serve([{ status, body: { message: 'no' } }]);
+			const { answers, stats } = await probe({
+				api,
+				baseUrl: server.url,
+				calls: [{}],
+				settings: { maxRetries: 5 },
+			});
+			expect(server.arrivals).toHaveLength(1);
+			expect(stats.retries).toBe(0);
+			expect(answers[0].httpCode).toBe(String(status));
+		});
+
+		it('Gradient 403 says it flags traffic', async () => {
+			const server = await serve([{ status: 403 }]);
+			const { answers } = await probe({ baseUrl: server.url, calls: [{}] });
+			expect(answers[0].error).toMatch(/Gradient refused GET \/api\/test \(403\)/);
+			expect(answers[0].description).toMatch(/Requests Per Second/);
+		});
+
+		it('statuses a call accepts are answers, not errors', async () => {
+			const server = await serve([{ status: 404, body: { message: 'not mapped' } }]);
+			const { answers } = await probe({ baseUrl: server.url, calls: [{ accept: [404] }] });
+			expect(server.arrivals).toHaveLength(1);
+			expect(answers[0]).toMatchObject({ ok: true, status: 404, body: { message: 'not mapped' } });
+		});
+	});
+});
+
+describe('(g) retryAfterMs and backoffMs', () => {
+	const now = Date.parse('2026-01-01T00:00:00Z');
+
+	it.each([
+		['2', 2000],
+		['0', 0],
+		['1.5', 1500],
+		[' 3 ', 3000],
+		[7, 7000],
+		['Thu, 01 Jan 2026 00:00:05 GMT', 5000],
+		['Wed, 31 Dec 2025 23:59:00 GMT', 0],
+	])('retryAfterMs(%p) = %p', (value, expected) => {
+		expect(retryAfterMs(value, now)).toBe(expected);
+	});
+
+	it.each([[undefined], [null], [''], ['soon'], [{}]])('retryAfterMs(%p) is undefined', (value) => {
+		expect(retryAfterMs(value, now)).toBeUndefined();
+	});
+
+	const s: TransportSettings = { ...GRADIENT_DEFAULTS, retryBaseMs: 100, retryMaxMs: 1000 };
+
+	it('doubles per attempt, with jitter between half and all of the step', () => {
+		expect(backoffMs(0, s, () => 0)).toBe(50);
+		expect(backoffMs(0, s, () => 1)).toBe(100);
+		expect(backoffMs(1, s, () => 0)).toBe(100);
+		expect(backoffMs(2, s, () => 1)).toBe(400);
+		expect(backoffMs(2, s, () => 0.5)).toBe(300);
+	});
+
+	it('never exceeds retryMaxMs', () => {
+		expect(backoffMs(10, s, () => 1)).toBe(1000);
+		expect(backoffMs(30, s, () => 0)).toBe(500);
+	});
+
+	it('stays within [step/2, step] for random jitter', () => {
+		for (let attempt = 0; attempt < 6; attempt++) {
+			const step = Math.min(s.retryMaxMs, s.retryBaseMs * 2 ** attempt);
+			const value = backoffMs(attempt, s);
+			expect(value).toBeGreaterThanOrEqual(step / 2);
+			expect(value).toBeLessThanOrEqual(step);
+		}
+	});
+});
