@@ -1,0 +1,373 @@
+import { NodeApiError, NodeConnectionTypes, NodeOperationError, randomString } from 'n8n-workflow';
+import type {
+	IDataObject,
+	IExecuteFunctions,
+	INode,
+	INodeExecutionData,
+	INodeType,
+	INodeTypeDescription,
+	IPairedItemData,
+} from 'n8n-workflow';
+
+import { inputError } from '../shared/errors';
+import { GradientClient } from '../shared/gradient/client';
+import { applyOutcomes, parseApprovals, readOrgState, writeOrgState } from '../shared/ledger';
+import { requestOptions, requestSettings } from '../shared/options';
+import type { FieldNames, PlanSettings, ReadItem } from '../shared/push';
+import {
+	DEFAULT_FIELDS,
+	itemFailureJson,
+	ledgerOutcomes,
+	outputOf,
+	planPush,
+	readItem,
+	resultJson,
+	runPlan,
+	tally,
+} from '../shared/push';
+import { GRADIENT_DEFAULTS } from '../shared/transport';
+
+const FIELD_OPTIONS: Array<{ name: string; field: keyof FieldNames; label: string }> = [
+	{ name: 'accountIdField', field: 'gradientAccountId', label: 'Account ID Field' },
+	{ name: 'serviceIdField', field: 'gradientServiceId', label: 'Service ID Field' },
+	{ name: 'countField', field: 'count', label: 'Count Field' },
+	{ name: 'customerIdField', field: 'customerId', label: 'Customer ID Field' },
+	{ name: 'customerNameField', field: 'customerName', label: 'Customer Name Field' },
+	{ name: 'productField', field: 'product', label: 'Product Field' },
+	{ name: 'walkField', field: 'walk', label: 'Walk Field' },
+];
+
+function fieldNames(options: IDataObject): FieldNames {
+	const fields = { ...DEFAULT_FIELDS };
+	for (const o of FIELD_OPTIONS) {
+		const value = options[o.name];
+		if (typeof value === 'string' && value.trim()) fields[o.field] = value.trim();
+	}
+	return fields;
+}
+
+function numberOption(options: IDataObject, name: string, fallback: number): number {
+	const value = options[name];
+	return typeof value === 'number' && Number.isFinite(value) ? value : fallback;
+}
+
+function paired(items: number[]): IPairedItemData | IPairedItemData[] {
+	return items.length === 1 ? { item: items[0] } : items.map((item) => ({ item }));
+}
+
+function asNodeError(node: INode, error: unknown): NodeApiError | NodeOperationError {
+	if (error instanceof NodeApiError || error instanceof NodeOperationError) return error;
+	return new NodeOperationError(node, error as Error);
+}
+
+export class GradientPushBillable implements INodeType {
+	description: INodeTypeDescription = {
+		displayName: 'Gradient Push Billable',
+		name: 'gradientPushBillable',
+		icon: { light: 'file:gradient.svg', dark: 'file:gradient.dark.svg' },
+		group: ['transform'],
+		version: 1,
+		subtitle: '={{$parameter["dryRun"] ? "Dry run" : "Push unit counts"}}',
+		description:
+			'Set the unit count of each Gradient account and service, remembering what was pushed for an audit trail and for zeroing cancelled services',
+		defaults: { name: 'Gradient Push Billable' },
+		// Not a tool: it writes billing data and has several outputs (the type has no `false`).
+		usableAsTool: undefined,
+		inputs: [NodeConnectionTypes.Main],
+		outputs: [
+			NodeConnectionTypes.Main,
+			NodeConnectionTypes.Main,
+			NodeConnectionTypes.Main,
+			NodeConnectionTypes.Main,
+		],
+		outputNames: ['Pushed', 'Not Mapped', 'Failed', 'Held for Review'],
+		credentials: [{ name: 'gradientApi', required: true }],
+		properties: [
+			{
+				displayName:
+					'Pushes one count per Gradient account and service. Pushed lists every pair with its previous count (an audit trail), Not Mapped the pairs Gradient answered 404 for (map them in Synthesize), Failed what could not be sent, Held for Review what the guards held back.',
+				name: 'notice',
+				type: 'notice',
+				default: '',
+			},
+			{
+				displayName: 'Dry Run',
+				name: 'dryRun',
+				type: 'boolean',
+				default: false,
+				description:
+					'Whether to only show what would be pushed, with the previous counts, without sending any count or updating the ledger',
+			},
+			{
+				displayName: 'Zero Vanished Pairs',
+				name: 'zeroVanished',
+				type: 'boolean',
+				default: true,
+				description:
+					'Whether to push 0 for a pair pushed before whose customer or product the input proves gone (a complete walk by Get Counts no longer has it), so a cancelled service stops being billed',
+			},
+			{
+				displayName: 'Change Guard',
+				name: 'changeGuard',
+				type: 'boolean',
+				default: false,
+				description:
+					'Whether to hold back pairs whose count changes by more than a set share, or drops to 0, and send them to Held for Review instead of pushing them',
+			},
+			{
+				displayName: 'Max Change (%)',
+				name: 'maxChangePercent',
+				type: 'number',
+				typeOptions: { minValue: 0 },
+				default: 50,
+				description:
+					'A pair whose count changes by more than this share of its previous count is held for review',
+				displayOptions: { show: { changeGuard: [true] } },
+			},
+			{
+				displayName: 'Hold Drops to Zero',
+				name: 'holdDropsToZero',
+				type: 'boolean',
+				default: true,
+				description: 'Whether a pair whose count drops to 0 is held for review',
+				displayOptions: { show: { changeGuard: [true] } },
+			},
+			{
+				displayName: 'Options',
+				name: 'options',
+				type: 'collection',
+				placeholder: 'Add Option',
+				default: {},
+				options: [
+					{
+						displayName: 'Account ID Field',
+						name: 'accountIdField',
+						type: 'string',
+						default: 'gradientAccountId',
+						description: 'The input field that holds the Gradient account ID',
+					},
+					{
+						displayName: 'Approve All Held Before',
+						name: 'approveHeldBefore',
+						type: 'dateTime',
+						default: '',
+						description:
+							'Every pair held for review before this moment passes the guards on this run (zeroes included)',
+					},
+					{
+						displayName: 'Approve Held Pairs',
+						name: 'approveHeldKeys',
+						type: 'string',
+						typeOptions: { rows: 3 },
+						default: '',
+						placeholder: 'e.g. 1042|64f0c1d2e3a4b5c6d7e8f901',
+						description:
+							'Ledger keys (the ledgerKey of a Held for Review item) that pass the guards on this run, separated by commas or new lines',
+					},
+					{
+						displayName: 'Count Field',
+						name: 'countField',
+						type: 'string',
+						default: 'count',
+						description: 'The input field that holds the unit count',
+					},
+					{
+						displayName: 'Customer ID Field',
+						name: 'customerIdField',
+						type: 'string',
+						default: 'customerId',
+						description: 'The input field that holds the Mailprotector customer ID',
+					},
+					{
+						displayName: 'Customer Name Field',
+						name: 'customerNameField',
+						type: 'string',
+						default: 'customerName',
+						description: 'The input field that holds the customer name',
+					},
+					{
+						displayName: 'Hold Mass Zeroing',
+						name: 'holdMassZeroing',
+						type: 'boolean',
+						default: true,
+						description:
+							'Whether zeroes go to Held for Review when one run would zero more than the share or number of pairs set below',
+					},
+					{
+						displayName: 'Max Zeroed Pairs',
+						name: 'maxZeroPairs',
+						type: 'number',
+						typeOptions: { minValue: 0 },
+						default: 25,
+						description: 'More zeroes than this in one run are held for review',
+					},
+					{
+						displayName: 'Max Zeroed Share (%)',
+						name: 'maxZeroSharePercent',
+						type: 'number',
+						typeOptions: { minValue: 0, maxValue: 100 },
+						default: 10,
+						description:
+							'More zeroes than this share of the remembered pairs in one run are held for review',
+					},
+					{
+						displayName: 'Product Field',
+						name: 'productField',
+						type: 'string',
+						default: 'product',
+						description: 'The input field that holds the product name',
+					},
+					{
+						displayName: 'Service ID Field',
+						name: 'serviceIdField',
+						type: 'string',
+						default: 'gradientServiceId',
+						description: 'The input field that holds the Gradient service ID',
+					},
+					{
+						displayName: 'Skip Unchanged Pairs',
+						name: 'skipUnchanged',
+						type: 'boolean',
+						default: false,
+						description:
+							'Whether to leave out pairs whose count equals the one last pushed (Gradient advises pushing everything); they still get an audit item with status "unchanged"',
+					},
+					{
+						displayName: 'Walk Field',
+						name: 'walkField',
+						type: 'string',
+						default: 'walk',
+						description:
+							'The input field that holds the walk stamp of Get Counts (needed to zero vanished pairs)',
+					},
+					...requestOptions(GRADIENT_DEFAULTS),
+				],
+			},
+		],
+	};
+
+	async execute(this: IExecuteFunctions): Promise<INodeExecutionData[][]> {
+		const items = this.getInputData();
+		const node = this.getNode();
+		const out: INodeExecutionData[][] = [[], [], [], []];
+		const hint = (message: string, type: 'info' | 'warning' = 'info') =>
+			this.addExecutionHints({ message, type, location: 'outputPane' });
+
+		const dryRun = this.getNodeParameter('dryRun', 0, false) as boolean;
+		const options = this.getNodeParameter('options', 0, {}) as IDataObject;
+		const guardOn = this.getNodeParameter('changeGuard', 0, false) as boolean;
+		const settings: PlanSettings = {
+			zeroVanished: this.getNodeParameter('zeroVanished', 0, true) as boolean,
+			skipUnchanged: options.skipUnchanged === true,
+			guard: guardOn
+				? {
+						maxChangePercent: this.getNodeParameter('maxChangePercent', 0, 50) as number,
+						holdDropsToZero: this.getNodeParameter('holdDropsToZero', 0, true) as boolean,
+					}
+				: undefined,
+			massZero: {
+				hold: options.holdMassZeroing !== false,
+				maxSharePercent: numberOption(options, 'maxZeroSharePercent', 10),
+				maxPairs: numberOption(options, 'maxZeroPairs', 25),
+			},
+			approvals: parseApprovals(
+				typeof options.approveHeldKeys === 'string' ? options.approveHeldKeys : '',
+				typeof options.approveHeldBefore === 'string' ? options.approveHeldBefore : undefined,
+			),
+		};
+
+		const fields = fieldNames(options);
+		const read: ReadItem[] = items.map((item, i) => readItem(item.json, i, fields));
+		if (!this.continueOnFail()) {
+			// Bad input stops the node before anything is sent: never a push of a wrong number.
+			for (const r of read) {
+				if ('bad' in r) {
+					throw inputError(node, r.bad.index, r.bad.field, r.bad.problem, r.bad.fix);
+				}
+			}
+		}
+		if (items.length === 0) {
+			hint('No input items: nothing was pushed and nothing was zeroed.', 'warning');
+			return out;
+		}
+
+		const runId = this.getExecutionId() || randomString(12);
+		const client = new GradientClient(this, requestSettings(options));
+		let organizationId: string;
+		try {
+			organizationId = (await client.getOrganization()).organizationId;
+		} catch (error) {
+			if (!this.continueOnFail()) throw asNodeError(node, error);
+			const reason = (error as Error).message;
+			const at = new Date().toISOString();
+			out[2] = items.map((item, i) => ({
+				json: { ...item.json, status: 'failed', reason, at, runId },
+				pairedItem: { item: i },
+			}));
+			return out;
+		}
+
+		const staticData = this.getWorkflowStaticData('global');
+		const { state, health } = readOrgState(staticData, organizationId);
+		const plan = planPush(read, state, health, settings);
+		const report = await runPlan(
+			{
+				pushCount: async (...args) => await client.pushCount(...args),
+				halt: (error) => client.transport.halt(error),
+			},
+			plan,
+			{ dryRun, concurrency: client.transport.settings.concurrency },
+		);
+		const now = new Date().toISOString();
+		if (!dryRun) {
+			writeOrgState(
+				staticData,
+				organizationId,
+				applyOutcomes(state, ledgerOutcomes(report.results), now),
+			);
+		}
+
+		for (const f of plan.itemFailures) {
+			out[2].push({ json: itemFailureJson(runId, f, now), pairedItem: { item: f.index } });
+		}
+		for (const r of report.results) {
+			out[outputOf(r.outcome)].push({
+				json: resultJson(runId, r),
+				pairedItem: paired(r.pair.items),
+			});
+		}
+
+		const t = tally(report.results);
+		const stats = client.transport.stats;
+		hint(
+			`${dryRun ? 'Dry run (nothing sent, ledger unchanged): ' : ''}${report.results.length} pair(s) from ${items.length} item(s): ` +
+				`${dryRun ? `${t.dry_run} would be pushed` : `${t.pushed} pushed, ${t.zeroed} zeroed`}, ${t.unchanged} unchanged, ` +
+				`${t.not_mapped} not mapped, ${t.failed + plan.itemFailures.length} failed, ${t.held} held for review. ` +
+				`${stats.calls} Gradient API call(s), ${stats.retries} retried, ${stats.throttled} rate-limited (429).`,
+		);
+		if (report.rebuild.status === 'sent') {
+			hint(`Gradient was asked to rebuild its billing view once (pair ${report.rebuild.key}).`);
+		} else if (report.rebuild.status === 'failed' || report.rebuild.status === 'stopped') {
+			hint(
+				`Gradient's billing view was not rebuilt: ${report.rebuild.reason ?? 'the rebuild call failed'}. The counts are set; the view updates on the next push.`,
+				'warning',
+			);
+		}
+		for (const note of plan.notes)
+			hint(note, note.startsWith('Zero Vanished') ? 'info' : 'warning');
+		if (this.getMode() === 'manual' && !dryRun) {
+			hint(
+				'Started from the editor: n8n does not save workflow static data for such runs, so this run is not remembered in the ledger (production and "n8n execute" runs are).',
+				'warning',
+			);
+		}
+
+		if (report.stopped && !this.continueOnFail()) {
+			const error = asNodeError(node, report.stopped);
+			error.description =
+				`${error.description ?? ''} ${t.pushed + t.zeroed} pair(s) were pushed before the stop and are remembered; the rest were not sent.`.trim();
+			throw error;
+		}
+		return out;
+	}
+}
