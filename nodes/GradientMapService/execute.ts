@@ -1,0 +1,256 @@
+import { NodeApiError, NodeOperationError } from 'n8n-workflow';
+import type {
+	IDataObject,
+	IExecuteFunctions,
+	INode,
+	INodeExecutionData,
+	NodeExecutionHint,
+} from 'n8n-workflow';
+
+import { KNOWN_PRODUCTS } from '../shared/counting';
+import { failureOf, inputError, reasonOf, stopsTheRun } from '../shared/errors';
+import { GradientClient } from '../shared/gradient/client';
+import type { Sku } from '../shared/gradient/schemas';
+import { requestSettings } from '../shared/options';
+import type { ServiceRow } from '../shared/services';
+import { DEFAULT_SERVICE, findService, planServices, unusedRows } from '../shared/services';
+import { recordDiverted } from '../shared/walk';
+
+interface Resolved {
+	serviceId: string | null;
+	serviceName: string;
+	action: 'existing' | 'created' | 'would_create';
+}
+
+function text(value: unknown): string {
+	return typeof value === 'string' || typeof value === 'number' ? String(value).trim() : '';
+}
+
+/** Errors leave the node as NodeApiError / NodeOperationError, whatever threw them. */
+function asNodeError(node: INode, error: unknown): NodeApiError | NodeOperationError {
+	if (error instanceof NodeApiError || error instanceof NodeOperationError) return error;
+	return new NodeOperationError(node, reasonOf(error));
+}
+
+/** The Service Table as typed rows; a value an expression turned into a non-string stays visible. */
+export function readTable(raw: IDataObject[]): ServiceRow[] {
+	return raw
+		.map((row, position) => ({
+			row: position + 1,
+			product: text(row.product),
+			action: row.handling === 'exclude' ? ('exclude' as const) : ('map' as const),
+			serviceName: text(row.serviceName),
+			category: row.category === undefined || row.category === null ? '' : String(row.category),
+			subcategory:
+				row.subcategory === undefined || row.subcategory === null ? '' : String(row.subcategory),
+		}))
+		.filter((row) => row.product !== '' || row.serviceName !== '');
+}
+
+export async function mapServices(this: IExecuteFunctions): Promise<INodeExecutionData[][]> {
+	const items = this.getInputData();
+	const node = this.getNode();
+	const continueOnFail = this.continueOnFail();
+	const dryRun = this.getNodeParameter('dryRun', 0, false) as boolean;
+	const createMissing = this.getNodeParameter('createMissing', 0, true) as boolean;
+	const options = this.getNodeParameter('options', 0, {}) as IDataObject;
+	const productField = text(options.productField) || 'product';
+	const idField = text(options.customerIdField) || 'customerId';
+	const defaults = {
+		category:
+			options.defaultCategory === undefined
+				? DEFAULT_SERVICE.category
+				: String(options.defaultCategory),
+		subcategory:
+			options.defaultSubcategory === undefined
+				? DEFAULT_SERVICE.subcategory
+				: String(options.defaultSubcategory),
+	};
+	const table = readTable(this.getNodeParameter('serviceTable.rules', 0, []) as IDataObject[]);
+	const hints: NodeExecutionHint[] = [];
+
+	const mapped: INodeExecutionData[] = [];
+	const unmapped: INodeExecutionData[] = [];
+	const toUnmapped = (index: number, reason: string) => {
+		unmapped.push({ json: { ...items[index].json, reason }, pairedItem: { item: index } });
+	};
+	const badInput = (error: NodeOperationError, index: number) => {
+		if (!continueOnFail) throw error;
+		toUnmapped(index, reasonOf(error));
+	};
+	const finish = (): INodeExecutionData[][] => {
+		const away = unmapped.map((item) => ({
+			json: {
+				customerId: text(item.json[idField]),
+				product: item.json[productField],
+				walk: item.json.walk,
+			},
+		}));
+		if (hints.length) this.addExecutionHints(...hints);
+		return [recordDiverted(mapped, away), unmapped];
+	};
+
+	for (const row of table) {
+		if (row.product === '') {
+			const error = new NodeOperationError(
+				node,
+				`Service Table row ${row.row}: field "Product" is empty`,
+				{
+					description:
+						'Enter the product the row is for, as Get Counts names it, e.g. CloudFilter.',
+				},
+			);
+			if (!continueOnFail) throw error;
+			hints.push({ message: error.message, type: 'warning', location: 'outputPane' });
+		}
+	}
+
+	// --- items -> products ---------------------------------------------------------------------
+	const rows: Array<{ index: number; product: string }> = [];
+	for (let index = 0; index < items.length; index++) {
+		const product = text(items[index].json[productField]);
+		if (!product) {
+			badInput(
+				inputError(
+					node,
+					index,
+					productField,
+					'is missing or empty',
+					`Every item needs its Mailprotector product in "${productField}" (Mailprotector Get Counts sets it). Set Options > Product Field if it is under another name.`,
+				),
+				index,
+			);
+			continue;
+		}
+		rows.push({ index, product });
+	}
+	const products = [...new Set(rows.map((r) => r.product))];
+
+	// A row naming a product that is neither in the input nor a known product is most likely a typo.
+	const known = KNOWN_PRODUCTS.flatMap((p) => [p.product, ...p.names]);
+	for (const { row } of unusedRows(table, products, known).filter(
+		(u) => u.unknown && u.row.product !== '',
+	)) {
+		const error = new NodeOperationError(
+			node,
+			`Service Table row ${row.row}: field "Product" names "${row.product}", which no input item has`,
+			{
+				description: `Products in the input: ${products.join(', ') || 'none'}. Correct the spelling, or remove the row.`,
+			},
+		);
+		if (!continueOnFail) throw error;
+		hints.push({ message: error.message, type: 'warning', location: 'outputPane' });
+	}
+	if (rows.length === 0) return finish();
+
+	// --- Gradient ------------------------------------------------------------------------------
+	const client = new GradientClient(this, requestSettings(options));
+	let services: Sku[];
+	try {
+		services = await client.listServices();
+	} catch (error) {
+		if (!continueOnFail) throw asNodeError(node, error);
+		for (const row of rows) toUnmapped(row.index, reasonOf(error));
+		return finish();
+	}
+	const plan = planServices({
+		products,
+		services,
+		table,
+		defaults,
+		createMissing,
+		knownProducts: known,
+	});
+
+	const created = new Map<string, Resolved | { failed: string }>();
+	let stopped: unknown;
+	for (const creation of plan.creates) {
+		if (dryRun) {
+			created.set(creation.key, {
+				serviceId: null,
+				serviceName: creation.service.name,
+				action: 'would_create',
+			});
+			continue;
+		}
+		if (stopped) {
+			created.set(creation.key, { failed: reasonOf(stopped) });
+			continue;
+		}
+		try {
+			let after: Sku[];
+			try {
+				after = await client.createService(creation.service);
+			} catch (error) {
+				// A service created meanwhile by someone else: read the list and use it.
+				if (failureOf(error)?.status !== 409) throw asNodeError(node, error);
+				after = await client.listServices();
+			}
+			const service = findService(after, creation.service.name);
+			created.set(
+				creation.key,
+				service
+					? { serviceId: service.id, serviceName: service.name, action: 'created' }
+					: {
+							failed: `Gradient accepted the new service "${creation.service.name}" but does not list it. Run the workflow again.`,
+						},
+			);
+		} catch (error) {
+			if (stopsTheRun(error)) {
+				if (!continueOnFail) throw asNodeError(node, error);
+				stopped = error;
+			}
+			created.set(creation.key, {
+				failed: `Creating the Gradient service "${creation.service.name}" failed: ${reasonOf(error)}`,
+			});
+		}
+	}
+
+	for (const { index, product } of rows) {
+		const resolution = plan.products.get(product)!;
+		if (resolution.outcome === 'invalid') {
+			const { field, problem, fix } = resolution.problem;
+			badInput(inputError(node, index, field, `(product "${product}") ${problem}`, fix), index);
+			continue;
+		}
+		if (resolution.outcome === 'excluded' || resolution.outcome === 'not_creatable') {
+			toUnmapped(index, resolution.reason);
+			continue;
+		}
+		const resolved: Resolved | { failed: string } =
+			resolution.outcome === 'existing'
+				? {
+						serviceId: resolution.serviceId,
+						serviceName: resolution.serviceName,
+						action: 'existing',
+					}
+				: created.get(resolution.key)!;
+		if ('failed' in resolved) {
+			toUnmapped(index, resolved.failed);
+			continue;
+		}
+		mapped.push({
+			json: {
+				...items[index].json,
+				gradientServiceId: resolved.serviceId,
+				gradientServiceName: resolved.serviceName,
+				gradientServiceAction: resolved.action,
+			},
+			pairedItem: { item: index },
+		});
+	}
+
+	const createdNames = plan.creates.map((c) => c.service.name);
+	hints.push({
+		message: dryRun
+			? `Dry run, nothing written: would create ${createdNames.length ? createdNames.join(', ') : 'no service'}. Gradient calls: ${client.transport.stats.calls} (reads only).`
+			: `Gradient calls: ${client.transport.stats.calls} (services read once). Created: ${
+					[...created.values()]
+						.filter((r): r is Resolved => !('failed' in r))
+						.map((r) => r.serviceName)
+						.join(', ') || 'none'
+				}.`,
+		location: 'outputPane',
+	});
+	return finish();
+}
