@@ -54,7 +54,7 @@ function seconds(t0) {
 // npm, when it runs our script (`npm test`, `npm run demo`), exports the repo's config
 // (ignore-scripts=true, local_prefix=<repo>, loglevel) to children; an install in the cache
 // folder must not inherit it.
-function cleanEnv(extra = {}) {
+export function cleanEnv(extra = {}) {
 	const env = {};
 	for (const [k, v] of Object.entries(process.env)) {
 		const lower = k.toLowerCase();
