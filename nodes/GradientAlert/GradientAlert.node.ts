@@ -1,0 +1,543 @@
+import { NodeApiError, NodeConnectionTypes, NodeOperationError, randomString } from 'n8n-workflow';
+import type {
+	IDataObject,
+	IExecuteFunctions,
+	INode,
+	INodeExecutionData,
+	INodeType,
+	INodeTypeDescription,
+	IPairedItemData,
+} from 'n8n-workflow';
+
+import type { SummaryCategory, TicketOutcome } from '../shared/alerts';
+import {
+	SUMMARY_CATEGORIES,
+	alertIdFor,
+	alreadySent,
+	isSummaryCategory,
+	pruneAlerts,
+	summaryTicket,
+	waitForTicket,
+} from '../shared/alerts';
+import { inputError, reasonOf, stopsTheRun } from '../shared/errors';
+import { GradientClient } from '../shared/gradient/client';
+import type { NewAlert } from '../shared/gradient/client';
+import { readOrgState, writeOrgState } from '../shared/ledger';
+import { requestOptions, requestSettings } from '../shared/options';
+import { mapConcurrent } from '../shared/pacing';
+import { GRADIENT_DEFAULTS } from '../shared/transport';
+
+/** One ticket to open: from one item, or from all items of one category in a run summary. */
+interface Planned {
+	items: number[];
+	accountId: string;
+	alert: NewAlert;
+	/** What the output item starts from. */
+	base: IDataObject;
+}
+
+interface Sent {
+	alertStatus: 'sent' | 'already_sent';
+	messageId: string | null;
+	ticket?: TicketOutcome;
+}
+
+function asNodeError(node: INode, error: unknown, itemIndex?: number) {
+	if (error instanceof NodeApiError || error instanceof NodeOperationError) {
+		if (itemIndex !== undefined && error.context.itemIndex === undefined) {
+			error.context.itemIndex = itemIndex;
+		}
+		return error;
+	}
+	return new NodeOperationError(node, error as Error, { itemIndex });
+}
+
+function paired(items: number[]): IPairedItemData | IPairedItemData[] {
+	return items.length === 1 ? { item: items[0] } : items.map((item) => ({ item }));
+}
+
+function text(value: unknown): string {
+	if (typeof value === 'string') return value.trim();
+	if (typeof value === 'number') return String(value);
+	return '';
+}
+
+export class GradientAlert implements INodeType {
+	description: INodeTypeDescription = {
+		displayName: 'Gradient Alert',
+		name: 'gradientAlert',
+		icon: { light: 'file:gradient.svg', dark: 'file:gradient.dark.svg' },
+		group: ['transform'],
+		version: 1,
+		subtitle:
+			'={{$parameter["mode"] === "perItem" ? "One ticket per item" : "Run summary: " + $parameter["category"]}}',
+		description:
+			'Open a PSA ticket through Gradient alerting, once per alert: one per item, or one summary per run',
+		defaults: { name: 'Gradient Alert' },
+		usableAsTool: true,
+		inputs: [NodeConnectionTypes.Main],
+		outputs: [NodeConnectionTypes.Main],
+		credentials: [{ name: 'gradientApi', required: true }],
+		properties: [
+			{
+				displayName: 'Mode',
+				name: 'mode',
+				type: 'options',
+				noDataExpression: true,
+				options: [
+					{
+						name: 'Run Summary',
+						value: 'runSummary',
+						description:
+							'One ticket per run and category on your house account, listing every incoming item',
+					},
+					{
+						name: 'One Ticket per Item',
+						value: 'perItem',
+						description: "One ticket per incoming item, on the item's own Gradient account",
+					},
+				],
+				default: 'runSummary',
+			},
+			{
+				displayName:
+					'Gradient can only open tickets for an account that is mapped to a PSA company. Create an account for your own company (e.g. with an override in Assign Customer) and map it in Synthesize.',
+				name: 'houseNotice',
+				type: 'notice',
+				default: '',
+				displayOptions: { show: { mode: ['runSummary'] } },
+			},
+			{
+				displayName: 'House Account ID',
+				name: 'houseAccountId',
+				type: 'string',
+				required: true,
+				default: '',
+				placeholder: 'e.g. msp-house',
+				description:
+					'The Gradient account ID of an account mapped to your own company in the PSA; every summary ticket goes there',
+				displayOptions: { show: { mode: ['runSummary'] } },
+			},
+			{
+				displayName: 'Category',
+				name: 'category',
+				type: 'options',
+				options: [
+					{
+						name: 'Custom',
+						value: 'custom',
+						description: 'Any items, under a title you choose',
+					},
+					{
+						name: 'Failed',
+						value: 'failed',
+						description: 'Counts Push Billable could not send (its Failed output)',
+					},
+					{
+						name: 'Held for Review',
+						value: 'held',
+						description: 'Counts the guards held back (Push Billable, Held for Review)',
+					},
+					{
+						name: 'Needs Mapping',
+						value: 'needsMapping',
+						description:
+							'Customers Assign Customer could not give an account (its Needs Mapping output)',
+					},
+					{
+						name: 'Not Mapped',
+						value: 'notMapped',
+						description: 'Pairs Gradient answered 404 for (Push Billable, Not Mapped)',
+					},
+					{
+						name: 'Unmapped',
+						value: 'unmapped',
+						description: 'Products Map Service found no service for (its Unmapped output)',
+					},
+				],
+				default: 'failed',
+				description:
+					'What the incoming items are; it sets the title and the advice in the ticket. One ticket is opened per category.',
+				displayOptions: { show: { mode: ['runSummary'] } },
+			},
+			{
+				displayName: 'Title',
+				name: 'customTitle',
+				type: 'string',
+				default: '',
+				placeholder: 'e.g. Mailprotector sync: customers to check',
+				description: 'The ticket title (the number of items and the run are added)',
+				displayOptions: { show: { mode: ['runSummary'], category: ['custom'] } },
+			},
+			{
+				displayName: 'Account ID',
+				name: 'accountId',
+				type: 'string',
+				required: true,
+				default: '={{ $json.gradientAccountId }}',
+				description: 'The Gradient account the ticket is for (it must be mapped in Synthesize)',
+				displayOptions: { show: { mode: ['perItem'] } },
+			},
+			{
+				displayName: 'Title',
+				name: 'title',
+				type: 'string',
+				required: true,
+				default: '',
+				placeholder: 'e.g. Licence count changed for {{ $json.customerName }}',
+				description: 'The ticket title',
+				displayOptions: { show: { mode: ['perItem'] } },
+			},
+			{
+				displayName: 'Description',
+				name: 'alertDescription',
+				type: 'string',
+				typeOptions: { rows: 4 },
+				required: true,
+				default: '',
+				description: 'The ticket body',
+				displayOptions: { show: { mode: ['perItem'] } },
+			},
+			{
+				displayName: 'Priority',
+				name: 'priority',
+				type: 'options',
+				options: [
+					{ name: 'Low', value: 1 },
+					{ name: 'Medium', value: 2 },
+					{ name: 'High', value: 3 },
+					{ name: 'Very High', value: 4 },
+				],
+				default: 1,
+				description: 'The ticket priority in the PSA',
+			},
+			{
+				displayName: 'Ticket Status',
+				name: 'ticketStatus',
+				type: 'number',
+				typeOptions: { minValue: 1, maxValue: 6 },
+				default: 1,
+				description: 'The status (1 to 6) the ticket is created in; 1 is the PSA default',
+			},
+			{
+				displayName: 'Options',
+				name: 'options',
+				type: 'collection',
+				placeholder: 'Add Option',
+				default: {},
+				options: [
+					{
+						displayName: 'Alert ID',
+						name: 'alertId',
+						type: 'string',
+						default: '',
+						placeholder: 'e.g. count-jump-1042-cloudfilter',
+						description:
+							'Your own ID for the alert. Empty: a hash of the account, title and description, so the same alert is never opened twice.',
+					},
+					{
+						displayName: 'Due Date',
+						name: 'dueDate',
+						type: 'dateTime',
+						default: '',
+						description: 'When the ticket should be resolved by',
+					},
+					{
+						displayName: 'Max Listed Items',
+						name: 'maxListedItems',
+						type: 'number',
+						typeOptions: { minValue: 1 },
+						default: 100,
+						description: 'A run summary lists at most this many items; the rest are counted',
+					},
+					{
+						displayName: 'New Ticket Each Run',
+						name: 'ticketEachRun',
+						type: 'boolean',
+						default: true,
+						description:
+							'Whether a run summary opens a new ticket every run; when off, a list identical to one already sent is not sent again',
+					},
+					{
+						displayName: 'Poll Interval (Seconds)',
+						name: 'pollSeconds',
+						type: 'number',
+						typeOptions: { minValue: 0, numberPrecision: 1 },
+						default: 5,
+						description: 'How often to ask Gradient whether the ticket exists',
+					},
+					{
+						displayName: 'Remember Sent Alerts (Days)',
+						name: 'rememberDays',
+						type: 'number',
+						typeOptions: { minValue: 0 },
+						default: 90,
+						description:
+							'How long an alert ID already sent is not sent again (0: forever). Kept in the workflow static data.',
+					},
+					{
+						displayName: 'Send Again If Already Sent',
+						name: 'sendAgain',
+						type: 'boolean',
+						default: false,
+						description:
+							'Whether to send an alert whose ID was sent before (Gradient may still merge it)',
+					},
+					{
+						displayName: 'Service ID',
+						name: 'serviceId',
+						type: 'string',
+						default: '',
+						placeholder: 'e.g. 64f0c1d2e3a4b5c6d7e8f901',
+						description: 'The Gradient service the alert is about, to file it under that service',
+					},
+					{
+						displayName: 'Wait for Ticket',
+						name: 'waitForTicket',
+						type: 'boolean',
+						default: false,
+						description:
+							'Whether to wait until Gradient has created the ticket in the PSA and return its ID, or the errors that stopped it',
+					},
+					{
+						displayName: 'Wait Timeout (Seconds)',
+						name: 'waitSeconds',
+						type: 'number',
+						typeOptions: { minValue: 0 },
+						default: 60,
+						description: 'How long to wait for each ticket at most',
+					},
+					...requestOptions(GRADIENT_DEFAULTS),
+				],
+			},
+		],
+	};
+
+	async execute(this: IExecuteFunctions): Promise<INodeExecutionData[][]> {
+		const items = this.getInputData();
+		const node = this.getNode();
+		const mode = this.getNodeParameter('mode', 0, 'runSummary') as string;
+		const options = this.getNodeParameter('options', 0, {}) as IDataObject;
+		const num = (name: string, fallback: number) =>
+			typeof options[name] === 'number' ? (options[name] as number) : fallback;
+		const rememberDays = num('rememberDays', 90);
+		const output: INodeExecutionData[] = [];
+		const planned: Planned[] = [];
+
+		const common = (i: number): Omit<NewAlert, 'title' | 'description' | 'alertId'> => {
+			const o = this.getNodeParameter('options', i, {}) as IDataObject;
+			const alert: Omit<NewAlert, 'title' | 'description' | 'alertId'> = {
+				priority: Number(this.getNodeParameter('priority', i, 1)),
+				status: Number(this.getNodeParameter('ticketStatus', i, 1)),
+			};
+			const due = text(o.dueDate);
+			if (due) alert.dueDateTime = new Date(due).toISOString();
+			const serviceId = text(o.serviceId);
+			if (serviceId) alert.serviceId = serviceId;
+			return alert;
+		};
+		const refuse = (i: number, field: string, problem: string, fix: string) => {
+			const error = inputError(node, i, field, problem, fix);
+			if (!this.continueOnFail()) throw error;
+			output.push({ json: { ...items[i].json, error: error.message }, pairedItem: { item: i } });
+		};
+
+		if (mode === 'perItem') {
+			for (let i = 0; i < items.length; i++) {
+				const accountId = text(this.getNodeParameter('accountId', i, ''));
+				const title = text(this.getNodeParameter('title', i, ''));
+				const description = String(this.getNodeParameter('alertDescription', i, '') ?? '');
+				const ownId = text((this.getNodeParameter('options', i, {}) as IDataObject).alertId);
+				if (!accountId) {
+					refuse(
+						i,
+						'Account ID',
+						'is empty',
+						'Set Account ID, e.g. to {{ $json.gradientAccountId }} after Assign Customer.',
+					);
+					continue;
+				}
+				if (!title) {
+					refuse(i, 'Title', 'is empty', 'Give the ticket a title.');
+					continue;
+				}
+				const alertId = ownId || alertIdFor(accountId, title, description);
+				planned.push({
+					items: [i],
+					accountId,
+					alert: { title, description, alertId, ...common(i) },
+					base: { ...items[i].json },
+				});
+			}
+		} else {
+			const house = text(this.getNodeParameter('houseAccountId', 0, ''));
+			if (!house) {
+				throw new NodeOperationError(node, 'House Account ID is empty', {
+					description:
+						'Enter the Gradient account ID of an account mapped to your own company in the PSA: run summaries go there.',
+				});
+			}
+			const runId =
+				items.map((item) => text(item.json.runId)).find(Boolean) ||
+				this.getExecutionId() ||
+				randomString(12);
+			const groups = new Map<SummaryCategory, number[]>();
+			for (let i = 0; i < items.length; i++) {
+				const category = this.getNodeParameter('category', i, 'failed');
+				if (!isSummaryCategory(category)) {
+					refuse(
+						i,
+						'Category',
+						`is "${String(category)}", not one of ${Object.keys(SUMMARY_CATEGORIES).join(', ')}`,
+						'Choose a category from the list.',
+					);
+					continue;
+				}
+				groups.set(category, [...(groups.get(category) ?? []), i]);
+			}
+			for (const [category, indexes] of groups) {
+				const ticket = summaryTicket({
+					category,
+					customTitle: text(this.getNodeParameter('customTitle', indexes[0], '')),
+					accountId: house,
+					runId,
+					items: indexes.map((i) => items[i].json),
+					maxLines: num('maxListedItems', 100),
+					perRun: options.ticketEachRun !== false,
+				});
+				const ownId = text(options.alertId);
+				planned.push({
+					items: indexes,
+					accountId: house,
+					alert: {
+						...ticket,
+						alertId: ownId ? `${ownId}-${category}` : ticket.alertId,
+						...common(0),
+					},
+					base: {
+						category,
+						categoryLabel: SUMMARY_CATEGORIES[category].label,
+						runId,
+						itemCount: indexes.length,
+						gradientAccountId: house,
+						title: ticket.title,
+					},
+				});
+			}
+		}
+		if (!planned.length) return [output];
+
+		const client = new GradientClient(this, requestSettings(options));
+		let organizationId: string;
+		try {
+			// The organization keys the memory of sent alerts (beside Push's ledger).
+			organizationId = (await client.getOrganization()).organizationId;
+		} catch (error) {
+			throw asNodeError(node, error);
+		}
+		const staticData = this.getWorkflowStaticData('global');
+		const { state } = readOrgState(staticData, organizationId);
+		const now = Date.now();
+		const alerts = pruneAlerts(state.alerts, now, rememberDays);
+		const sendAgain = options.sendAgain === true;
+		const firstOf = new Map<string, Planned>();
+		for (const p of planned) if (!firstOf.has(p.alert.alertId)) firstOf.set(p.alert.alertId, p);
+
+		let stopped: Error | undefined;
+		const results = await mapConcurrent(
+			planned,
+			client.transport.settings.concurrency,
+			async (p): Promise<Sent | Error> => {
+				const earlier = alreadySent(alerts, p.alert.alertId, now, rememberDays);
+				if ((earlier && !sendAgain) || firstOf.get(p.alert.alertId) !== p) {
+					return { alertStatus: 'already_sent', messageId: earlier?.messageId ?? null };
+				}
+				if (stopped) return stopped;
+				try {
+					const created = await client.createAlert(p.accountId, p.alert, p.items[0]);
+					const messageId = created.messageId ?? null;
+					const sent: Sent = { alertStatus: 'sent', messageId };
+					if (options.waitForTicket === true && messageId) {
+						sent.ticket = await waitForTicket(client, messageId, {
+							timeoutMs: num('waitSeconds', 60) * 1000,
+							intervalMs: num('pollSeconds', 5) * 1000,
+							itemIndex: p.items[0],
+						});
+					}
+					// A ticket that failed is forgotten, so the next run tries it again.
+					if (sent.ticket?.ticketStatus !== 'failed') {
+						alerts[p.alert.alertId] = {
+							at: new Date().toISOString(),
+							accountId: p.accountId,
+							messageId,
+							title: p.alert.title,
+						};
+					}
+					return sent;
+				} catch (error) {
+					if (stopsTheRun(error) && !stopped) {
+						stopped = error as Error;
+						client.transport.halt(stopped);
+					}
+					return asNodeError(node, error, p.items[0]);
+				}
+			},
+		);
+
+		if (JSON.stringify(alerts) !== JSON.stringify(state.alerts)) {
+			writeOrgState(staticData, organizationId, { ...state, alerts });
+		}
+
+		for (let k = 0; k < planned.length; k++) {
+			const p = planned[k];
+			const r = results[k];
+			if (r instanceof Error) {
+				if (!this.continueOnFail()) throw asNodeError(node, r, p.items[0]);
+				output.push({
+					json: {
+						...p.base,
+						alertId: p.alert.alertId,
+						alertStatus: 'failed',
+						error: reasonOf(r),
+					},
+					pairedItem: paired(p.items),
+				});
+				continue;
+			}
+			output.push({
+				json: {
+					...p.base,
+					alertId: p.alert.alertId,
+					alertStatus: r.alertStatus,
+					messageId: r.messageId,
+					...(r.ticket
+						? {
+								ticketStatus: r.ticket.ticketStatus,
+								ticketId: r.ticket.ticketId,
+								ticketMessage: r.ticket.ticketMessage,
+								ticketErrors: r.ticket.ticketErrors,
+							}
+						: {}),
+				},
+				pairedItem: paired(p.items),
+			});
+		}
+		const sentCount = results.filter(
+			(r) => !(r instanceof Error) && r.alertStatus === 'sent',
+		).length;
+		this.addExecutionHints({
+			message: `${sentCount} alert(s) sent, ${results.length - sentCount} already sent or failed; ${client.transport.stats.calls} Gradient API call(s).`,
+			type: 'info',
+			location: 'outputPane',
+		});
+		if (this.getMode() === 'manual' && sentCount > 0) {
+			this.addExecutionHints({
+				message:
+					'Started from the editor: n8n does not save workflow static data for such runs, so these alerts are not remembered as sent (production and "n8n execute" runs remember them).',
+				type: 'warning',
+				location: 'outputPane',
+			});
+		}
+		return [output];
+	}
+}

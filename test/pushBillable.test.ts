@@ -1,0 +1,594 @@
+import type {
+	IDataObject,
+	INodeExecutionData,
+	INodeParameters,
+	NodeExecutionHint,
+} from 'n8n-workflow';
+
+import { GradientPushBillable } from '../nodes/GradientPushBillable/GradientPushBillable.node';
+import { STATE_KEY } from '../nodes/shared/ledger';
+import type { WalkStamp } from '../nodes/shared/walk';
+import type { GradientEmulator } from './emulators';
+import { startGradient } from './emulators';
+import type { RunResult } from './harness/engine';
+import { runWorkflow } from './harness/engine';
+import { chain, credentialsFor, nodeType } from './harness/fixtures';
+import { assertNoSecretsIn } from './harness/leaks';
+import type { ScriptedServer } from './harness/scriptedServer';
+import { startScriptedServer } from './harness/scriptedServer';
+
+const NODE = 'Push';
+const nodeTypes = { [nodeType('gradientPushBillable')]: new GradientPushBillable() };
+const PRODUCTS = ['CloudFilter', 'SafeSend'];
+const AUDIT_FIELDS = [
+	'runId',
+	'customerId',
+	'customerName',
+	'product',
+	'gradientAccountId',
+	'gradientServiceId',
+	'previousCount',
+	'unitCount',
+	'change',
+	'status',
+	'at',
+].sort();
+
+interface Run extends RunResult {
+	pushed: INodeExecutionData[];
+	notMapped: INodeExecutionData[];
+	failed: INodeExecutionData[];
+	held: INodeExecutionData[];
+	hints: string[];
+}
+
+interface RunArgs {
+	parameters?: INodeParameters;
+	options?: IDataObject;
+	staticData?: IDataObject;
+	continueOnFail?: boolean;
+	credentials?: Record<string, string>;
+}
+
+async function push(items: IDataObject[], url: string, args: RunArgs = {}): Promise<Run> {
+	const workflow = chain(
+		[
+			{
+				name: NODE,
+				type: 'gradientPushBillable',
+				parameters: {
+					...(args.parameters ?? {}),
+					// Short backoff so retry tests do not sleep in real time.
+					options: { retryBaseMs: 5, ...(args.options ?? {}) },
+				},
+				credentials: ['gradientApi'],
+				continueOnFail: args.continueOnFail,
+			},
+		],
+		{ startItems: items },
+	);
+	const credentials = credentialsFor({ gradientUrl: url });
+	credentials.gradientApi = { ...credentials.gradientApi, ...(args.credentials ?? {}) };
+	const result = await runWorkflow({
+		workflow,
+		nodeTypes,
+		credentials,
+		mode: 'cli',
+		staticData: args.staticData,
+	});
+	const task = result.run.data.resultData.runData[NODE]?.[0] as
+		| { hints?: NodeExecutionHint[] }
+		| undefined;
+	return {
+		...result,
+		pushed: result.output(NODE, 0),
+		notMapped: result.output(NODE, 1),
+		failed: result.output(NODE, 2),
+		held: result.output(NODE, 3),
+		hints: (task?.hints ?? []).map((h) => h.message),
+	};
+}
+
+/** A Gradient with `customers` mapped accounts ('1'..'n'), one unmapped account 'u1', and PRODUCTS as services. */
+async function gradient(customers: number): Promise<GradientEmulator> {
+	const accounts = Array.from({ length: customers }, (_, i) => ({
+		id: String(i + 1),
+		name: `Customer ${i + 1}`,
+	}));
+	return await startGradient({
+		services: [...PRODUCTS, 'Bracket'],
+		accounts: [...accounts, { id: 'u1', name: 'Nobody In The PSA' }],
+		psaClients: accounts.map((a) => a.name),
+	});
+}
+
+const serviceId = (g: GradientEmulator, name: string) =>
+	g.state.vendor.skus.find((s) => s.name === name)!.id;
+
+const stamp = (items: number, over: Partial<WalkStamp> = {}): WalkStamp => ({
+	id: 'walk-1',
+	complete: true,
+	customers: 'all',
+	products: 'all',
+	items,
+	...over,
+});
+
+/** One item per (customer, product) as the chain delivers it, all stamped with one walk. */
+function chainItems(
+	g: GradientEmulator,
+	rows: Array<{ customer: number | string; product: string; count: number; service?: string }>,
+	walk: Partial<WalkStamp> | null = {},
+): IDataObject[] {
+	const w = walk === null ? undefined : stamp(rows.length, walk);
+	return rows.map((r) => ({
+		customerId: String(r.customer),
+		customerName: `Customer ${r.customer}`,
+		product: r.product,
+		count: r.count,
+		gradientAccountId: String(r.customer),
+		gradientServiceId: serviceId(g, r.service ?? r.product),
+		...(w ? { walk: w } : {}),
+	}));
+}
+
+/** Every customer 1..n with both products; count = customer * 10 + product index. */
+function grid(n: number) {
+	const rows: Array<{ customer: number; product: string; count: number }> = [];
+	for (let c = 1; c <= n; c++) {
+		PRODUCTS.forEach((product, k) => rows.push({ customer: c, product, count: c * 10 + k }));
+	}
+	return rows;
+}
+
+const counted = (g: GradientEmulator, account: string, product: string) =>
+	g.state.counts[`${account}|${serviceId(g, product)}`]?.unitCount;
+
+const posts = (g: GradientEmulator) => g.log.filter((e) => e.method === 'POST');
+
+/** n8n keeps global workflow static data under the key `global`. */
+const stateOf = (staticData: IDataObject) =>
+	(staticData.global as IDataObject)[STATE_KEY] as IDataObject;
+
+const ledgerOf = (g: GradientEmulator, staticData: IDataObject) =>
+	stateOf(staticData)[g.state.organization.organizationId] as IDataObject & {
+		pairs: Record<string, { count: number }>;
+		held: Record<string, unknown>;
+	};
+
+describe('Gradient Push Billable through the engine', () => {
+	let g: GradientEmulator;
+
+	afterEach(async () => {
+		await g?.close();
+	});
+
+	it('sets every count, sums merged bundles, routes 404 to Not Mapped, and rebuilds once', async () => {
+		g = await gradient(5);
+		const rows = [
+			...grid(5),
+			// A bundle merged by Map Service: Bracket counted under the CloudFilter service.
+			{ customer: 1, product: 'Bracket', count: 5, service: 'CloudFilter' },
+		];
+		const items = [
+			...chainItems(g, rows),
+			{
+				customerId: 'u1',
+				customerName: 'Nobody',
+				product: 'CloudFilter',
+				count: 3,
+				gradientAccountId: 'u1',
+				gradientServiceId: serviceId(g, 'CloudFilter'),
+			},
+		];
+		const r = await push(items, g.url);
+		expect(r.error).toBeUndefined();
+
+		expect(r.pushed).toHaveLength(10);
+		expect(r.notMapped).toHaveLength(1);
+		expect(r.failed).toHaveLength(0);
+		for (let c = 1; c <= 5; c++) {
+			expect(counted(g, String(c), 'CloudFilter')).toBe(c * 10 + (c === 1 ? 5 : 0));
+			expect(counted(g, String(c), 'SafeSend')).toBe(c * 10 + 1);
+		}
+		expect(g.state.builds).toBe(1);
+		// Every count with no_build=true, then exactly one more push without it.
+		const countPosts = posts(g).filter((e) => e.path.endsWith('/count'));
+		expect(countPosts.filter((e) => e.query.no_build === 'true')).toHaveLength(11);
+		expect(countPosts.filter((e) => e.query.no_build === undefined)).toHaveLength(1);
+
+		const merged = r.pushed.find((i) => i.json.customerId === '1' && i.json.unitCount === 15)!;
+		expect(Object.keys(merged.json).sort()).toEqual(AUDIT_FIELDS);
+		expect(merged.json).toMatchObject({
+			product: 'CloudFilter + Bracket',
+			gradientAccountId: '1',
+			previousCount: null,
+			change: null,
+			status: 'pushed',
+			runId: expect.any(String),
+		});
+		expect(merged.pairedItem).toEqual([{ item: 0 }, { item: 10 }]);
+		expect(r.notMapped[0].json).toMatchObject({
+			gradientAccountId: 'u1',
+			status: 'not_mapped',
+			httpStatus: 404,
+			reason: expect.stringContaining('No account map found'),
+		});
+		expect(r.notMapped[0].pairedItem).toEqual({ item: 11 });
+
+		const ledger = ledgerOf(g, r.staticData);
+		expect(ledger.version).toBe(1);
+		expect(typeof ledger.lastRunAt).toBe('string');
+		expect(Object.keys(ledger.pairs)).toHaveLength(10);
+		expect(ledger.pairs[`1|${serviceId(g, 'CloudFilter')}`]).toMatchObject({
+			count: 15,
+			customerId: '1',
+			products: ['CloudFilter', 'Bracket'],
+		});
+		assertNoSecretsIn(JSON.stringify(r.run.data.resultData));
+	});
+
+	it('loses no pair under 5xx, resets and 429 bursts: pushed + failed + not mapped = input pairs', async () => {
+		g = await gradient(30);
+		g.setFaults({
+			errorRate: 0.1,
+			resetRate: 0.05,
+			storm: { every: 25, length: 4, retryAfter: null },
+			seed: 7,
+		});
+		const rows = grid(30);
+		const r = await push(chainItems(g, rows), g.url, { options: { maxRetries: 1 } });
+		expect(r.error).toBeUndefined();
+
+		expect(g.stats.injectedErrors).toBeGreaterThan(0);
+		expect(g.stats.resets).toBeGreaterThan(0);
+		expect(g.stats.tooManyRequests).toBeGreaterThan(0);
+		expect(r.pushed.length + r.failed.length + r.notMapped.length).toBe(rows.length);
+		expect(r.failed.length).toBeGreaterThan(0);
+		for (const item of r.failed) {
+			expect(item.json.status).toBe('failed');
+			expect(String(item.json.reason)).not.toBe('');
+			expect('httpStatus' in item.json).toBe(true);
+		}
+		for (const item of r.pushed) {
+			const product = String(item.json.product);
+			expect(counted(g, String(item.json.gradientAccountId), product)).toBe(item.json.unitCount);
+		}
+		// Only what Gradient accepted is remembered.
+		expect(Object.keys(ledgerOf(g, r.staticData).pairs)).toHaveLength(r.pushed.length);
+	});
+
+	it('retries until every pair is set when retries suffice, with one build', async () => {
+		g = await gradient(20);
+		g.setFaults({ errorRate: 0.1, resetRate: 0.05, storm: { every: 30, length: 3 }, seed: 3 });
+		const rows = grid(20);
+		const r = await push(chainItems(g, rows), g.url);
+		expect(r.pushed).toHaveLength(rows.length);
+		for (const row of rows) expect(counted(g, String(row.customer), row.product)).toBe(row.count);
+		expect(g.state.builds).toBe(1);
+	});
+
+	it('dry run sends nothing, shows the previous counts and leaves the ledger alone', async () => {
+		g = await gradient(3);
+		const first = await push(chainItems(g, grid(3)), g.url);
+		g.clearLog();
+		const changed = grid(3).map((row) => ({ ...row, count: row.count + 1 }));
+		const dry = await push(chainItems(g, changed), g.url, {
+			parameters: { dryRun: true },
+			staticData: first.staticData,
+		});
+		expect(posts(g)).toHaveLength(0);
+		expect(g.log.map((e) => `${e.method} ${e.path}`)).toEqual(['GET /api/vendor-api/organization']);
+		expect(dry.pushed).toHaveLength(6);
+		for (const item of dry.pushed) {
+			expect(item.json.status).toBe('dry_run');
+			expect(item.json.change).toBe(1);
+			expect(item.json.unitCount).toBe((item.json.previousCount as number) + 1);
+		}
+		expect(dry.staticData).toEqual(first.staticData);
+	});
+
+	it('pushes 0 for a pair proven gone on the next run, and forgets it', async () => {
+		g = await gradient(10);
+		const first = await push(chainItems(g, grid(10)), g.url);
+		expect(first.pushed).toHaveLength(20);
+		g.clearLog();
+		// Customer 4 cancelled SafeSend: 19 pairs, one zero is 5% of the ledger.
+		const rows = grid(10).filter((row) => !(row.customer === 4 && row.product === 'SafeSend'));
+		const second = await push(chainItems(g, rows), g.url, { staticData: first.staticData });
+		expect(second.error).toBeUndefined();
+		const zeroed = second.pushed.filter((i) => i.json.status === 'zeroed');
+		expect(zeroed).toHaveLength(1);
+		expect(zeroed[0].json).toMatchObject({
+			customerId: '4',
+			product: 'SafeSend',
+			previousCount: 41,
+			unitCount: 0,
+			change: -41,
+		});
+		// Its proof: the first item of customer 4 in this run.
+		expect(zeroed[0].pairedItem).toEqual({ item: 6 });
+		expect(counted(g, '4', 'SafeSend')).toBe(0);
+		expect(g.state.builds).toBe(2);
+		expect(second.pushed.filter((i) => i.json.status === 'pushed')).toHaveLength(19);
+		const ledger = ledgerOf(g, second.staticData);
+		expect(ledger.pairs[`4|${serviceId(g, 'SafeSend')}`]).toBeUndefined();
+		expect(Object.keys(ledger.pairs)).toHaveLength(19);
+	});
+
+	it('zeroes every pair of a customer absent from a complete walk of all customers', async () => {
+		g = await gradient(12);
+		const first = await push(chainItems(g, grid(12)), g.url);
+		const rows = grid(12).filter((row) => row.customer !== 12);
+		const second = await push(chainItems(g, rows), g.url, { staticData: first.staticData });
+		const zeroed = second.pushed.filter((i) => i.json.status === 'zeroed');
+		expect(zeroed.map((i) => i.json.product).sort()).toEqual(['CloudFilter', 'SafeSend']);
+		expect(counted(g, '12', 'CloudFilter')).toBe(0);
+	});
+
+	it('holds a mass zeroing for review, and pushes the zeroes once approved', async () => {
+		g = await gradient(10);
+		const first = await push(chainItems(g, grid(10)), g.url);
+		const rows = grid(10).filter((row) => row.customer > 3); // 6 of 20 pairs gone: 30%
+		const second = await push(chainItems(g, rows), g.url, { staticData: first.staticData });
+		expect(second.pushed.filter((i) => i.json.status === 'zeroed')).toHaveLength(0);
+		expect(second.held).toHaveLength(6);
+		expect(second.held[0].json).toMatchObject({
+			status: 'held',
+			unitCount: 0,
+			reason: expect.stringContaining('6 of the 20 remembered pairs'),
+			ledgerKey: expect.stringContaining('|'),
+		});
+		expect(counted(g, '1', 'CloudFilter')).toBe(10);
+		expect(Object.keys(ledgerOf(g, second.staticData).held)).toHaveLength(6);
+
+		const third = await push(chainItems(g, rows), g.url, {
+			staticData: second.staticData,
+			options: { approveHeldBefore: new Date(Date.now() + 60_000).toISOString() },
+		});
+		expect(third.held).toHaveLength(0);
+		expect(third.pushed.filter((i) => i.json.status === 'zeroed')).toHaveLength(6);
+		expect(counted(g, '1', 'CloudFilter')).toBe(0);
+		expect(ledgerOf(g, third.staticData).held).toEqual({});
+	});
+
+	it('never zeroes from an incomplete walk, a filtered input, no stamp or a lost ledger', async () => {
+		g = await gradient(10);
+		const first = await push(chainItems(g, grid(10)), g.url);
+		const kept = grid(10).filter((row) => row.customer !== 4);
+
+		const incomplete = await push(chainItems(g, kept, { complete: false }), g.url, {
+			staticData: first.staticData,
+		});
+		expect(incomplete.pushed.filter((i) => i.json.status === 'zeroed')).toHaveLength(0);
+		expect(incomplete.hints.join('\n')).toMatch(/incomplete/);
+
+		// A Filter between Map Service and Push removed customer 4: the walk emitted 20 items.
+		const filtered = await push(chainItems(g, kept, { items: 20 }), g.url, {
+			staticData: first.staticData,
+		});
+		expect(filtered.pushed.filter((i) => i.json.status === 'zeroed')).toHaveLength(0);
+		expect(filtered.hints.join('\n')).toMatch(/2 of the 20 items of walk walk-1 are unaccounted/);
+
+		const unstamped = await push(chainItems(g, kept, null), g.url, {
+			staticData: first.staticData,
+		});
+		expect(unstamped.pushed.filter((i) => i.json.status === 'zeroed')).toHaveLength(0);
+		expect(unstamped.hints.join('\n')).toMatch(/no walk stamp/);
+
+		const lost = await push(chainItems(g, kept), g.url, { staticData: {} });
+		expect(lost.pushed.filter((i) => i.json.status === 'zeroed')).toHaveLength(0);
+		expect(lost.hints.join('\n')).toMatch(/no ledger/);
+
+		// A pair diverted on the way (e.g. Needs Mapping) is not gone either.
+		const diverted = await push(
+			chainItems(g, kept, { items: 20, diverted: ['4::CloudFilter', '4::SafeSend'] }),
+			g.url,
+			{ staticData: first.staticData },
+		);
+		expect(diverted.pushed.filter((i) => i.json.status === 'zeroed')).toHaveLength(0);
+		expect(counted(g, '4', 'CloudFilter')).toBe(40);
+	});
+
+	it('guard holds a 60% drop, records it, and releases it when approved', async () => {
+		g = await gradient(3);
+		const first = await push(chainItems(g, grid(3)), g.url);
+		const rows = grid(3).map((row) =>
+			row.customer === 2 && row.product === 'CloudFilter' ? { ...row, count: 8 } : row,
+		); // 20 -> 8: a 60% drop
+		const guarded = { changeGuard: true, maxChangePercent: 50 };
+		const second = await push(chainItems(g, rows), g.url, {
+			parameters: guarded,
+			staticData: first.staticData,
+		});
+		expect(second.held).toHaveLength(1);
+		expect(second.held[0].json).toMatchObject({
+			customerId: '2',
+			previousCount: 20,
+			unitCount: 8,
+			change: -12,
+			status: 'held',
+			reason: expect.stringContaining('60%'),
+		});
+		expect(counted(g, '2', 'CloudFilter')).toBe(20);
+		expect(second.pushed).toHaveLength(5);
+		const key = String(second.held[0].json.ledgerKey);
+		expect(ledgerOf(g, second.staticData).held[key]).toMatchObject({ count: 8, previousCount: 20 });
+
+		const third = await push(chainItems(g, rows), g.url, {
+			parameters: guarded,
+			staticData: second.staticData,
+			options: { approveHeldKeys: key },
+		});
+		expect(third.held).toHaveLength(0);
+		expect(counted(g, '2', 'CloudFilter')).toBe(8);
+		expect(ledgerOf(g, third.staticData).held).toEqual({});
+		expect(ledgerOf(g, third.staticData).pairs[key].count).toBe(8);
+	});
+
+	it('skips unchanged pairs when asked, still reporting them', async () => {
+		g = await gradient(2);
+		const first = await push(chainItems(g, grid(2)), g.url);
+		g.clearLog();
+		const second = await push(chainItems(g, grid(2)), g.url, {
+			staticData: first.staticData,
+			options: { skipUnchanged: true },
+		});
+		expect(second.pushed.map((i) => i.json.status)).toEqual(Array(4).fill('unchanged'));
+		expect(second.pushed[0].json.change).toBe(0);
+		expect(posts(g)).toHaveLength(0);
+	});
+
+	it('sends two items for one (customer, product) to Failed, never summed', async () => {
+		g = await gradient(2);
+		const items = chainItems(g, [...grid(2), { customer: 1, product: 'CloudFilter', count: 99 }]);
+		const r = await push(items, g.url);
+		expect(r.error).toBeUndefined();
+		expect(r.failed.map((i) => i.pairedItem)).toEqual([{ item: 0 }, { item: 4 }]);
+		for (const item of r.failed) {
+			expect(item.json.reason).toMatch(
+				/Items 0 and 4 are all for customer 1, product "CloudFilter"/,
+			);
+		}
+		expect(counted(g, '1', 'CloudFilter')).toBeUndefined();
+		expect(r.pushed).toHaveLength(3);
+	});
+
+	describe('bad input', () => {
+		const cases: Array<[string, IDataObject, string]> = [
+			['a non-numeric count', { count: 'ten' }, 'Item 1: field "count" is not a number'],
+			['a negative count', { count: -2 }, 'Item 1: field "count" is negative'],
+			['a missing count', { count: undefined }, 'Item 1: field "count" is missing'],
+			[
+				'a missing account id',
+				{ gradientAccountId: '' },
+				'Item 1: field "gradientAccountId" is missing',
+			],
+			[
+				'a missing service id',
+				{ gradientServiceId: undefined },
+				'Item 1: field "gradientServiceId" is missing',
+			],
+		];
+
+		it.each(cases)('%s stops the node before anything is sent', async (_, patch, message) => {
+			g = await gradient(2);
+			const items = chainItems(g, grid(2), null);
+			items[1] = { ...items[1], ...patch };
+			const r = await push(items, g.url);
+			expect(r.nodeError(NODE)?.message).toContain(message);
+			expect(posts(g)).toHaveLength(0);
+		});
+
+		it('with Continue On Fail, a bad item and the rest of its pair go to Failed', async () => {
+			g = await gradient(2);
+			const items = chainItems(g, grid(2), null);
+			items[1] = { ...items[1], count: 'ten' };
+			items.push({ ...items[1], product: 'Bracket', count: 4 }); // merged into item 1's pair
+			const r = await push(items, g.url, { continueOnFail: true });
+			expect(r.error).toBeUndefined();
+			expect(r.failed.map((i) => i.pairedItem)).toEqual([{ item: 1 }, { item: 4 }]);
+			expect(r.failed[0].json).toMatchObject({ field: 'count', status: 'failed', unitCount: null });
+			expect(r.failed[1].json.reason).toMatch(/item 1 of the same pair/);
+			expect(counted(g, '1', 'SafeSend')).toBeUndefined();
+			expect(r.pushed).toHaveLength(3);
+		});
+	});
+
+	it('reads field names set in Options', async () => {
+		g = await gradient(1);
+		const items = chainItems(g, grid(1)).map((json) => ({
+			acct: json.gradientAccountId,
+			svc: json.gradientServiceId,
+			units: { total: json.count },
+			customerId: json.customerId,
+			product: json.product,
+		}));
+		const r = await push(items, g.url, {
+			options: { accountIdField: 'acct', serviceIdField: 'svc', countField: 'units.total' },
+		});
+		expect(r.pushed).toHaveLength(2);
+		expect(counted(g, '1', 'SafeSend')).toBe(11);
+	});
+
+	it('keeps unknown keys of the organization state (e.g. Assign Customer memory)', async () => {
+		g = await gradient(1);
+		const orgId = g.state.organization.organizationId;
+		const r = await push(chainItems(g, grid(1)), g.url, {
+			staticData: {
+				global: { [STATE_KEY]: { [orgId]: { aligned: { 1: { accountName: 'A' } } } } },
+			},
+		});
+		expect(ledgerOf(g, r.staticData).aligned).toEqual({ 1: { accountName: 'A' } });
+		expect(Object.keys(ledgerOf(g, r.staticData).pairs)).toHaveLength(2);
+	});
+
+	it('stops at once on 401: with Continue On Fail every pair is Failed with one reason', async () => {
+		g = await gradient(3);
+		const r = await push(chainItems(g, grid(3)), g.url, {
+			continueOnFail: true,
+			credentials: { partnerApiKey: 'wrong' },
+		});
+		expect(g.log).toHaveLength(1);
+		expect(r.failed).toHaveLength(6);
+		expect(new Set(r.failed.map((i) => i.json.reason)).size).toBe(1);
+		expect(String(r.failed[0].json.reason)).toMatch(/401/);
+		assertNoSecretsIn(JSON.stringify(r.failed));
+
+		const thrown = await push(chainItems(g, grid(3)), g.url, {
+			credentials: { partnerApiKey: 'wrong' },
+		});
+		expect(thrown.nodeError(NODE)?.message).toMatch(/rejected the credentials \(401\)/);
+	});
+});
+
+describe('Gradient Push Billable on a 403 from Gradient', () => {
+	let server: ScriptedServer;
+
+	afterEach(async () => {
+		await server?.close();
+	});
+
+	it('stops the push at once, remembers what was pushed, and fails the rest with one reason', async () => {
+		const serviceIdHex = 'a'.repeat(24);
+		let countCalls = 0;
+		server = await startScriptedServer((arrival) => {
+			if (arrival.path.startsWith('/api/vendor-api/organization')) {
+				return { status: 200, body: { organizationId: 'org-403' } };
+			}
+			countCalls++;
+			// The 11th count call on is flagged as unusual traffic.
+			if (countCalls > 10) return { status: 403, body: { statusCode: 403, message: 'Forbidden' } };
+			return {
+				status: 201,
+				body: { status: 201, message: 'Created service unit count' },
+				delayMs: 5,
+			};
+		});
+		const items = Array.from({ length: 100 }, (_, i) => ({
+			customerId: String(i + 1),
+			product: 'CloudFilter',
+			count: 1,
+			gradientAccountId: String(i + 1),
+			gradientServiceId: serviceIdHex,
+		}));
+		const r = await push(items, server.url, {
+			continueOnFail: true,
+			options: { concurrency: 4, requestsPerSecond: 200 },
+		});
+		const countArrivals = server.arrivals.filter((a) => a.path.includes('/count'));
+		// The 403 ends the run: only calls already on the wire finish, nothing new starts.
+		expect(countArrivals.length).toBeLessThanOrEqual(10 + 4);
+		expect(r.pushed).toHaveLength(10);
+		expect(r.failed).toHaveLength(90);
+		expect(new Set(r.failed.map((i) => i.json.reason)).size).toBe(1);
+		expect(String(r.failed[0].json.reason)).toMatch(/403/);
+		expect(r.hints.join('\n')).toMatch(/not rebuilt/);
+		const ledger = stateOf(r.staticData)['org-403'] as IDataObject;
+		expect(Object.keys(ledger.pairs as IDataObject)).toHaveLength(10);
+
+		const thrown = await push(items, server.url, { options: { concurrency: 4 } });
+		expect(thrown.nodeError(NODE)?.message).toMatch(/403/);
+		expect(thrown.nodeError(NODE)?.description).toMatch(/0 pair\(s\) were pushed before the stop/);
+	});
+});
