@@ -1,0 +1,381 @@
+import type { IDataObject, INodeExecutionData, INodeParameters } from 'n8n-workflow';
+import { NodeApiError } from 'n8n-workflow';
+
+import { GradientAlert } from '../nodes/GradientAlert/GradientAlert.node';
+import type { TicketStatusClient } from '../nodes/shared/alerts';
+import {
+	alertIdFor,
+	alreadySent,
+	pruneAlerts,
+	summaryLine,
+	summaryTicket,
+	waitForTicket,
+} from '../nodes/shared/alerts';
+import { apiError } from '../nodes/shared/errors';
+import { STATE_KEY } from '../nodes/shared/ledger';
+import type { GradientEmulator } from './emulators';
+import { startGradient } from './emulators';
+import type { RunResult } from './harness/engine';
+import { runWorkflow } from './harness/engine';
+import { chain, credentialsFor, nodeType } from './harness/fixtures';
+import { assertNoSecretsIn } from './harness/leaks';
+
+describe('alert ids and run summaries (pure)', () => {
+	it('gives the same alert the same id, and another alert another id', () => {
+		const id = alertIdFor('7', 'Title', 'Body');
+		expect(id).toMatch(/^mpg-[0-9a-f]{32}$/);
+		expect(alertIdFor('7', 'Title', 'Body')).toBe(id);
+		expect(alertIdFor('8', 'Title', 'Body')).not.toBe(id);
+		expect(alertIdFor('7', 'Title', 'Body!')).not.toBe(id);
+	});
+
+	it('writes one line per item from the fields it has', () => {
+		expect(
+			summaryLine({
+				customerId: '7',
+				customerName: 'Acme',
+				product: 'CloudFilter',
+				previousCount: 20,
+				unitCount: 8,
+				reason: 'drops by 60%',
+				ledgerKey: '7|abc',
+			}),
+		).toBe('- Acme (customer 7), CloudFilter: 20 -> 8. drops by 60% [7|abc]');
+		expect(summaryLine({ customerId: '9', error: 'no account', httpStatus: 404 })).toBe(
+			'- customer 9. no account (HTTP 404)',
+		);
+	});
+
+	it('lists at most maxLines items and counts the rest', () => {
+		const items = Array.from({ length: 5 }, (_, i) => ({ customerId: String(i), count: i }));
+		const t = summaryTicket({
+			category: 'notMapped',
+			accountId: 'house',
+			runId: '42',
+			items,
+			maxLines: 3,
+			perRun: true,
+		});
+		expect(t.title).toBe('5 pair(s) are not mapped in Gradient yet (run 42)');
+		expect(t.description).toContain('- customer 2: count 2');
+		expect(t.description).not.toContain('- customer 3');
+		expect(t.description).toContain('... and 2 more');
+		expect(t.alertId).toBe(alertIdFor('house', t.title, t.description));
+	});
+
+	it('gives an identical list the same id across runs when tickets are not per run', () => {
+		const args = {
+			category: 'custom' as const,
+			customTitle: 'Check these',
+			accountId: 'house',
+			items: [{ customerId: '1' }],
+			maxLines: 10,
+		};
+		const a = summaryTicket({ ...args, runId: '1', perRun: false });
+		const b = summaryTicket({ ...args, runId: '2', perRun: false });
+		expect(a.title).toBe('Check these');
+		expect(a.alertId).toBe(b.alertId);
+		const c = summaryTicket({ ...args, runId: '1', perRun: true });
+		const d = summaryTicket({ ...args, runId: '2', perRun: true });
+		expect(c.alertId).not.toBe(d.alertId);
+	});
+
+	it('remembers sent alerts for a number of days (0: forever)', () => {
+		const day = 86_400_000;
+		const now = Date.parse('2024-06-30T00:00:00Z');
+		const alerts = {
+			old: { at: '2024-01-01T00:00:00Z', accountId: 'a' },
+			recent: { at: '2024-06-20T00:00:00Z', accountId: 'a' },
+		};
+		expect(alreadySent(alerts, 'recent', now, 30)).toBeDefined();
+		expect(alreadySent(alerts, 'old', now, 30)).toBeUndefined();
+		expect(alreadySent(alerts, 'old', now, 0)).toBeDefined();
+		expect(Object.keys(pruneAlerts(alerts, now, 30))).toEqual(['recent']);
+		expect(Object.keys(pruneAlerts(alerts, now + 365 * day, 0))).toHaveLength(2);
+	});
+
+	it('waits through "not found yet" and "pending" until the ticket exists', async () => {
+		const answers: Array<() => Promise<unknown>> = [
+			async () => {
+				throw apiError({ name: 'n' } as never, {
+					api: 'Gradient',
+					endpoint: 'GET debug',
+					status: 404,
+					attempts: 1,
+					kind: 'status',
+				});
+			},
+			async () => ({ status: 'pending' }),
+			async () => ({ status: 'success', ticketId: 70001, message: 'Ticket created' }),
+		];
+		let calls = 0;
+		const client = {
+			alertStatus: async () => await answers[calls++](),
+		} as unknown as TicketStatusClient;
+		const outcome = await waitForTicket(client, 'm1', { timeoutMs: 1000, intervalMs: 1 });
+		expect(outcome).toEqual({
+			ticketStatus: 'success',
+			ticketId: '70001',
+			ticketMessage: 'Ticket created',
+			ticketErrors: [],
+			polls: 3,
+		});
+	});
+
+	it('gives up waiting when the time is up, and stops at once on 401', async () => {
+		let t = 0;
+		const pending = {
+			alertStatus: async () => ({ status: 'pending' }),
+		} as unknown as TicketStatusClient;
+		const outcome = await waitForTicket(pending, 'm1', { timeoutMs: 30, intervalMs: 10 }, () => {
+			t += 10;
+			return t;
+		});
+		expect(outcome.ticketStatus).toBe('pending');
+		expect(outcome.polls).toBeLessThanOrEqual(3);
+
+		const unauthorized = {
+			alertStatus: async () => {
+				throw apiError({ name: 'n' } as never, {
+					api: 'Gradient',
+					endpoint: 'GET debug',
+					status: 401,
+					attempts: 1,
+					kind: 'status',
+				});
+			},
+		} as unknown as TicketStatusClient;
+		await expect(
+			waitForTicket(unauthorized, 'm1', { timeoutMs: 1000, intervalMs: 1 }),
+		).rejects.toBeInstanceOf(NodeApiError);
+	});
+});
+
+const NODE = 'Alert';
+const nodeTypes = { [nodeType('gradientAlert')]: new GradientAlert() };
+
+interface RunArgs {
+	parameters: INodeParameters;
+	staticData?: IDataObject;
+	continueOnFail?: boolean;
+	credentials?: Record<string, string>;
+}
+
+async function alert(
+	items: IDataObject[],
+	url: string,
+	args: RunArgs,
+): Promise<RunResult & { out: INodeExecutionData[] }> {
+	const workflow = chain(
+		[
+			{
+				name: NODE,
+				type: 'gradientAlert',
+				parameters: args.parameters,
+				credentials: ['gradientApi'],
+				continueOnFail: args.continueOnFail,
+			},
+		],
+		{ startItems: items },
+	);
+	const credentials = credentialsFor({ gradientUrl: url });
+	credentials.gradientApi = { ...credentials.gradientApi, ...(args.credentials ?? {}) };
+	const result = await runWorkflow({
+		workflow,
+		nodeTypes,
+		credentials,
+		mode: 'cli',
+		staticData: args.staticData,
+	});
+	return { ...result, out: result.output(NODE, 0) };
+}
+
+describe('Gradient Alert through the engine', () => {
+	let g: GradientEmulator;
+
+	beforeEach(async () => {
+		g = await startGradient({
+			accounts: [
+				{ id: 'house', name: 'MSP House Account' },
+				{ id: '7', name: 'Acme' },
+				{ id: 'nomap', name: 'Not In The PSA' },
+			],
+			psaClients: ['MSP House Account', 'Acme'],
+		});
+	});
+
+	afterEach(async () => {
+		await g.close();
+	});
+
+	const perItem: INodeParameters = {
+		mode: 'perItem',
+		title: '=Count changed for {{ $json.customerName }}',
+		alertDescription: '=Now {{ $json.count }}',
+		priority: 3,
+		ticketStatus: 2,
+	};
+	const posts = () => g.log.filter((e) => e.method === 'POST');
+
+	it('opens one ticket per item with a stable alertId, and never the same one twice', async () => {
+		const items = [
+			{ gradientAccountId: '7', customerName: 'Acme', count: 5 },
+			{ gradientAccountId: '7', customerName: 'Acme', count: 6 },
+		];
+		const first = await alert(items, g.url, { parameters: perItem });
+		expect(first.error).toBeUndefined();
+		expect(first.out.map((i) => i.json.alertStatus)).toEqual(['sent', 'sent']);
+		expect(g.state.tickets).toHaveLength(2);
+		expect(g.state.tickets[0]).toMatchObject({
+			accountId: '7',
+			title: 'Count changed for Acme',
+			description: 'Now 5',
+			priority: 3,
+			status: 2,
+			alertId: alertIdFor('7', 'Count changed for Acme', 'Now 5'),
+		});
+		expect(first.out[0].json).toMatchObject({
+			gradientAccountId: '7',
+			alertId: alertIdFor('7', 'Count changed for Acme', 'Now 5'),
+			messageId: expect.any(String),
+		});
+		expect(first.out[1].pairedItem).toEqual({ item: 1 });
+		const orgId = g.state.organization.organizationId;
+		const remembered = ((first.staticData.global as IDataObject)[STATE_KEY] as IDataObject)[
+			orgId
+		] as IDataObject;
+		expect(Object.keys(remembered.alerts as IDataObject)).toHaveLength(2);
+
+		g.clearLog();
+		const again = await alert(items, g.url, {
+			parameters: perItem,
+			staticData: first.staticData,
+		});
+		expect(again.out.map((i) => i.json.alertStatus)).toEqual(['already_sent', 'already_sent']);
+		expect(posts()).toHaveLength(0);
+		expect(g.state.tickets).toHaveLength(2);
+	});
+
+	it('sends an alert repeated within one run once', async () => {
+		const items = [
+			{ gradientAccountId: '7', customerName: 'Acme', count: 5 },
+			{ gradientAccountId: '7', customerName: 'Acme', count: 5 },
+		];
+		const r = await alert(items, g.url, { parameters: perItem });
+		expect(r.out.map((i) => i.json.alertStatus)).toEqual(['sent', 'already_sent']);
+		expect(posts()).toHaveLength(1);
+	});
+
+	it('run summary: one ticket per run and category on the house account, items listed', async () => {
+		const items = [
+			{
+				runId: 'r1',
+				customerId: '1',
+				customerName: 'A',
+				product: 'CloudFilter',
+				status: 'failed',
+				reason: 'HTTP 500',
+			},
+			{
+				runId: 'r1',
+				customerId: '2',
+				customerName: 'B',
+				product: 'SafeSend',
+				status: 'held',
+				reason: 'drops to 0',
+				ledgerKey: '2|x',
+			},
+			{
+				runId: 'r1',
+				customerId: '3',
+				customerName: 'C',
+				product: 'SafeSend',
+				status: 'failed',
+				reason: 'reset',
+			},
+		];
+		const r = await alert(items, g.url, {
+			parameters: {
+				mode: 'runSummary',
+				houseAccountId: 'house',
+				category: '={{ $json.status === "held" ? "held" : "failed" }}',
+			},
+		});
+		expect(r.error).toBeUndefined();
+		expect(r.out).toHaveLength(2);
+		const failed = r.out.find((i) => i.json.category === 'failed')!;
+		expect(failed.json).toMatchObject({
+			categoryLabel: 'Failed',
+			runId: 'r1',
+			itemCount: 2,
+			gradientAccountId: 'house',
+			alertStatus: 'sent',
+			title: '2 count(s) failed to reach Gradient (run r1)',
+		});
+		expect(failed.pairedItem).toEqual([{ item: 0 }, { item: 2 }]);
+		expect(g.state.tickets).toHaveLength(2);
+		const heldTicket = g.state.tickets.find((t) => t.title.includes('held for review'))!;
+		expect(heldTicket.accountId).toBe('house');
+		expect(heldTicket.description).toContain('- B (customer 2), SafeSend. drops to 0 [2|x]');
+	});
+
+	it('waits for the ticket and returns its id, or the errors that stopped it', async () => {
+		g.setOptions({ alertPendingPolls: 2 });
+		const wait = { ...perItem, options: { waitForTicket: true, pollSeconds: 0.02 } };
+		const ok = await alert([{ gradientAccountId: '7', customerName: 'Acme', count: 1 }], g.url, {
+			parameters: wait,
+		});
+		expect(ok.out[0].json).toMatchObject({
+			alertStatus: 'sent',
+			ticketStatus: 'success',
+			ticketId: g.state.tickets[0].ticketId,
+		});
+
+		g.setOptions({ failAlertsFor: ['7'], alertPendingPolls: 0 });
+		const bad = await alert([{ gradientAccountId: '7', customerName: 'Acme', count: 2 }], g.url, {
+			parameters: wait,
+		});
+		expect(bad.out[0].json).toMatchObject({
+			ticketStatus: 'failed',
+			ticketErrors: ['No PSA board is mapped for this account'],
+		});
+		// A failed ticket is not remembered, so the next run tries again.
+		const orgId = g.state.organization.organizationId;
+		const state = (bad.staticData.global as IDataObject | undefined)?.[STATE_KEY] as
+			| IDataObject
+			| undefined;
+		expect(((state?.[orgId] as IDataObject | undefined)?.alerts as IDataObject) ?? {}).toEqual({});
+	});
+
+	it('names an unmapped account; with Continue On Fail it becomes an error item', async () => {
+		const items = [
+			{ gradientAccountId: 'nomap', customerName: 'Nobody', count: 1 },
+			{ gradientAccountId: '7', customerName: 'Acme', count: 1 },
+		];
+		const thrown = await alert(items, g.url, { parameters: perItem });
+		expect(thrown.nodeError(NODE)?.message).toMatch(/404/);
+
+		const kept = await alert(items, g.url, { parameters: perItem, continueOnFail: true });
+		expect(kept.out[0].json).toMatchObject({
+			alertStatus: 'failed',
+			error: expect.stringMatching(/404/),
+		});
+		expect(kept.out[1].json.alertStatus).toBe('sent');
+	});
+
+	it('refuses an item without an account id, naming the item and the field', async () => {
+		const r = await alert([{ customerName: 'Acme', count: 1 }], g.url, { parameters: perItem });
+		expect(r.nodeError(NODE)?.message).toBe('Item 0: field "Account ID" is empty');
+		expect(posts()).toHaveLength(0);
+	});
+
+	it('stops at once on 401 without leaking a key', async () => {
+		const r = await alert([{ gradientAccountId: '7', customerName: 'Acme', count: 1 }], g.url, {
+			parameters: perItem,
+			credentials: { vendorApiKey: 'nope' },
+		});
+		expect(r.nodeError(NODE)?.message).toMatch(/401/);
+		expect(g.log).toHaveLength(1);
+		assertNoSecretsIn(r.nodeError(NODE));
+	});
+});
