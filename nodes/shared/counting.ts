@@ -115,19 +115,18 @@ const squash = (text: string) => text.trim().replace(/\s+/g, ' ').toLowerCase();
 /**
  * Returns service_type -> product. A name matches a service_type equal to it or starting with
  * it followed by a space (case-insensitive), so "CloudFilter Email Security" is CloudFilter.
- * The MSP's own rules come first, then the known names; within each, longest first, so
- * "Bracket Bundle ..." is BracketBundle, not Bracket. Anything else passes through unchanged.
+ * Names are tried longest first, so "Bracket Bundle ..." is BracketBundle, not Bracket; on equal
+ * length the MSP's own names win over the built-in ones. Anything else passes through unchanged.
  */
 export function productNamer(custom: ProductNameRule[] = []): (serviceType: string) => string {
-	const byLength = (rules: Array<{ name: string; product: string }>) =>
-		rules.filter((r) => r.name && r.product).sort((a, b) => b.name.length - a.name.length);
-	const own = byLength(
-		custom.map((r) => ({ name: squash(r.serviceType), product: r.product.trim() })),
+	const own = custom.map((r) => ({ name: squash(r.serviceType), product: r.product.trim() }));
+	const known = KNOWN_PRODUCTS.flatMap((k) =>
+		k.names.map((n) => ({ name: squash(n), product: k.product })),
 	);
-	const known = byLength(
-		KNOWN_PRODUCTS.flatMap((k) => k.names.map((n) => ({ name: squash(n), product: k.product }))),
-	);
-	const table = [...own, ...known];
+	// Array.prototype.sort is stable, so own names stay ahead of built-in ones of the same length.
+	const table = [...own, ...known]
+		.filter((r) => r.name && r.product)
+		.sort((a, b) => b.name.length - a.name.length);
 	return (serviceType: string) => {
 		const text = squash(serviceType);
 		const hit = table.find((r) => text === r.name || text.startsWith(`${r.name} `));
