@@ -6,7 +6,18 @@ import type {
 } from 'n8n-workflow';
 
 import { GradientPushBillable } from '../nodes/GradientPushBillable/GradientPushBillable.node';
-import { STATE_KEY } from '../nodes/shared/ledger';
+import { apiError } from '../nodes/shared/errors';
+import type { OrgState } from '../nodes/shared/ledger';
+import { STATE_KEY, emptyState, parseApprovals } from '../nodes/shared/ledger';
+import type { CountClient, PlanSettings } from '../nodes/shared/push';
+import {
+	DEFAULT_FIELDS,
+	guardReason,
+	planPush,
+	readCount,
+	readItem,
+	runPlan,
+} from '../nodes/shared/push';
 import type { WalkStamp } from '../nodes/shared/walk';
 import type { GradientEmulator } from './emulators';
 import { startGradient } from './emulators';
@@ -16,6 +27,186 @@ import { chain, credentialsFor, nodeType } from './harness/fixtures';
 import { assertNoSecretsIn } from './harness/leaks';
 import type { ScriptedServer } from './harness/scriptedServer';
 import { startScriptedServer } from './harness/scriptedServer';
+
+describe('push plan (pure)', () => {
+	const settings = (over: Partial<PlanSettings> = {}): PlanSettings => ({
+		zeroVanished: true,
+		skipUnchanged: false,
+		massZero: { hold: true, maxSharePercent: 10, maxPairs: 25 },
+		approvals: parseApprovals(''),
+		...over,
+	});
+	const item = (index: number, json: IDataObject) =>
+		readItem(
+			{
+				customerId: '1',
+				product: 'CloudFilter',
+				count: 1,
+				gradientAccountId: 'a',
+				gradientServiceId: 's',
+				...json,
+			},
+			index,
+			DEFAULT_FIELDS,
+		);
+
+	it('reads counts strictly', () => {
+		expect(readCount(3)).toEqual({ count: 3 });
+		expect(readCount(' 12 ')).toEqual({ count: 12 });
+		expect(readCount(2.5)).toEqual({ count: 2.5 });
+		expect(readCount('12 users')).toEqual({ problem: 'is not a number (got "12 users")' });
+		expect(readCount(true)).toEqual({ problem: 'is not a number (got boolean)' });
+		expect(readCount(Infinity)).toEqual({ problem: 'is not a finite number (got Infinity)' });
+		expect(readCount('-1')).toEqual({
+			problem: 'is negative (-1); a unit count cannot be below 0',
+		});
+		expect(readCount(null)).toEqual({ problem: 'is missing' });
+	});
+
+	it('guards jumps and drops against the previous count only', () => {
+		const guard = { maxChangePercent: 50, holdDropsToZero: true };
+		expect(guardReason(20, 8, guard)).toMatch(/60%/);
+		expect(guardReason(20, 11, guard)).toBeUndefined();
+		expect(guardReason(20, 31, guard)).toMatch(/55%/);
+		expect(guardReason(20, 0, guard)).toBe('drops from 20 to 0');
+		expect(guardReason(null, 500, guard)).toBeUndefined();
+		expect(guardReason(20, 8, undefined)).toBeUndefined();
+	});
+
+	it('sums different products of one pair; duplicates fail the whole pair', () => {
+		const merged = planPush(
+			[item(0, { count: 2 }), item(1, { product: 'Bracket', count: 3 })],
+			emptyState(),
+			'missing',
+			settings(),
+		);
+		expect(merged.pairs).toHaveLength(1);
+		expect(merged.pairs[0]).toMatchObject({ unitCount: 5, items: [0, 1], action: 'push' });
+
+		const twins = planPush(
+			[item(0, {}), item(1, {}), item(2, { product: 'Bracket' })],
+			emptyState(),
+			'missing',
+			settings(),
+		);
+		expect(twins.pairs).toHaveLength(0);
+		expect(twins.itemFailures.map((f) => f.index)).toEqual([0, 1, 2]);
+		expect(twins.itemFailures[2].reason).toMatch(/item 0, 1 of the same pair/);
+	});
+
+	it('tells items without a product apart by their service', () => {
+		const plan = planPush(
+			[item(0, { product: undefined }), item(1, { product: undefined, gradientServiceId: 't' })],
+			emptyState(),
+			'missing',
+			settings(),
+		);
+		expect(plan.itemFailures).toHaveLength(0);
+		expect(plan.pairs).toHaveLength(2);
+	});
+
+	it('passes an approved guard hold and marks it approved', () => {
+		const state: OrgState = {
+			...emptyState(),
+			pairs: {
+				'a|s': { count: 20, customerId: '1', customerName: '', products: ['CloudFilter'], at: '' },
+			},
+		};
+		const guard = { maxChangePercent: 50, holdDropsToZero: true };
+		const held = planPush([item(0, { count: 8 })], state, 'ok', settings({ guard }));
+		expect(held.pairs[0].action).toBe('hold');
+		const approved = planPush(
+			[item(0, { count: 8 })],
+			state,
+			'ok',
+			settings({ guard, approvals: parseApprovals('a|s') }),
+		);
+		expect(approved.pairs[0]).toMatchObject({ action: 'push', approved: true });
+	});
+});
+
+describe('push run (pure, with a stand-in client)', () => {
+	const plan = (n: number) =>
+		planPush(
+			Array.from({ length: n }, (_, i) =>
+				readItem(
+					{
+						customerId: String(i),
+						product: 'P',
+						count: i,
+						gradientAccountId: String(i),
+						gradientServiceId: 's',
+					},
+					i,
+					DEFAULT_FIELDS,
+				),
+			),
+			emptyState(),
+			'missing',
+			{
+				zeroVanished: true,
+				skipUnchanged: false,
+				massZero: { hold: true, maxSharePercent: 10, maxPairs: 25 },
+				approvals: parseApprovals(''),
+			},
+		);
+	const failure = (status: number) =>
+		apiError({ name: 'Push' } as never, {
+			api: 'Gradient',
+			endpoint: 'POST count',
+			status,
+			attempts: 1,
+			kind: 'status',
+		});
+
+	it('sends no_build on every count, then one rebuild; tries another pair if the rebuild fails', async () => {
+		const calls: Array<{ accountId: string; noBuild: boolean }> = [];
+		let rebuilds = 0;
+		const client: CountClient = {
+			pushCount: async (_s, accountId, _n, noBuild) => {
+				calls.push({ accountId, noBuild });
+				if (!noBuild && rebuilds++ === 0) throw failure(503);
+				return { outcome: 'pushed', status: 201 };
+			},
+		};
+		const report = await runPlan(client, plan(4), { dryRun: false, concurrency: 2 });
+		expect(calls.filter((c) => c.noBuild)).toHaveLength(4);
+		expect(calls.filter((c) => !c.noBuild).map((c) => c.accountId)).toEqual(['3', '2']);
+		expect(report.rebuild).toEqual({ status: 'sent', key: '2|s' });
+	});
+
+	it('sends nothing more once Gradient answers 403, and halts the transport', async () => {
+		let sent = 0;
+		let halted: Error | undefined;
+		const client: CountClient = {
+			pushCount: async () => {
+				sent++;
+				if (sent === 2) throw failure(403);
+				return { outcome: 'pushed', status: 201 };
+			},
+			halt: (error) => {
+				halted = error;
+			},
+		};
+		const report = await runPlan(client, plan(10), { dryRun: false, concurrency: 1 });
+		expect(sent).toBe(2);
+		expect(halted).toBe(report.stopped);
+		expect(report.results.map((r) => r.outcome)).toEqual(['pushed', ...Array(9).fill('failed')]);
+		expect(new Set(report.results.slice(1).map((r) => r.reason)).size).toBe(1);
+		expect(report.rebuild.status).toBe('stopped');
+	});
+
+	it('sends nothing in a dry run', async () => {
+		const client: CountClient = {
+			pushCount: async () => {
+				throw new Error('must not be called');
+			},
+		};
+		const report = await runPlan(client, plan(3), { dryRun: true, concurrency: 2 });
+		expect(report.results.map((r) => r.outcome)).toEqual(['dry_run', 'dry_run', 'dry_run']);
+		expect(report.rebuild.status).toBe('dry_run');
+	});
+});
 
 const NODE = 'Push';
 const nodeTypes = { [nodeType('gradientPushBillable')]: new GradientPushBillable() };
