@@ -104,7 +104,7 @@ function checkEnum(
 		field,
 		problem: `is "${value}", which is not a Gradient ${label}`,
 		fix: near
-			? `Gradient compares ${label}s case-sensitively: use "${near}".`
+			? `Gradient compares the ${label} case-sensitively: use "${near}".`
 			: `Use one of: ${allowed.join(', ')}.`,
 	};
 }
