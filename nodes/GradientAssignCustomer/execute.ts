@@ -1,15 +1,14 @@
-import { NodeApiError, NodeOperationError } from 'n8n-workflow';
+import { NodeOperationError } from 'n8n-workflow';
 import type {
 	IDataObject,
 	IExecuteFunctions,
-	INode,
 	INodeExecutionData,
 	NodeExecutionHint,
 } from 'n8n-workflow';
 
 import type { AccountPlan, AccountRename, CustomerInput, NewAccount } from '../shared/accounts';
 import { planAccounts } from '../shared/accounts';
-import { inputError, reasonOf, stopsTheRun } from '../shared/errors';
+import { asNodeError, inputError, reasonOf, stopsTheRun } from '../shared/errors';
 import { GradientClient } from '../shared/gradient/client';
 import type { Account } from '../shared/gradient/schemas';
 import { readAssignMemory, writeAssignMemory } from '../shared/ledgerState';
@@ -58,12 +57,6 @@ function describeValue(value: unknown): string {
 	if (value === undefined || value === null || value === '') return 'empty';
 	if (typeof value === 'string') return `"${value}", which is only spaces`;
 	return `${JSON.stringify(value)} (a ${Array.isArray(value) ? 'list' : typeof value}), not a string`;
-}
-
-/** Errors leave the node as NodeApiError / NodeOperationError, whatever threw them. */
-function asNodeError(node: INode, error: unknown): NodeApiError | NodeOperationError {
-	if (error instanceof NodeApiError || error instanceof NodeOperationError) return error;
-	return new NodeOperationError(node, reasonOf(error));
 }
 
 function chunk<T>(list: T[], size: number): T[][] {

@@ -1,14 +1,13 @@
-import { NodeApiError, NodeOperationError } from 'n8n-workflow';
+import { NodeOperationError } from 'n8n-workflow';
 import type {
 	IDataObject,
 	IExecuteFunctions,
-	INode,
 	INodeExecutionData,
 	NodeExecutionHint,
 } from 'n8n-workflow';
 
 import { KNOWN_PRODUCTS } from '../shared/counting';
-import { failureOf, inputError, reasonOf, stopsTheRun } from '../shared/errors';
+import { asNodeError, failureOf, inputError, reasonOf, stopsTheRun } from '../shared/errors';
 import { GradientClient } from '../shared/gradient/client';
 import type { Sku } from '../shared/gradient/schemas';
 import { requestSettings } from '../shared/options';
@@ -24,12 +23,6 @@ interface Resolved {
 
 function text(value: unknown): string {
 	return typeof value === 'string' || typeof value === 'number' ? String(value).trim() : '';
-}
-
-/** Errors leave the node as NodeApiError / NodeOperationError, whatever threw them. */
-function asNodeError(node: INode, error: unknown): NodeApiError | NodeOperationError {
-	if (error instanceof NodeApiError || error instanceof NodeOperationError) return error;
-	return new NodeOperationError(node, reasonOf(error));
 }
 
 /** The Service Table as typed rows; a value an expression turned into a non-string stays visible. */

@@ -129,6 +129,16 @@ export function inputError(
 	});
 }
 
+/** Keeps n8n errors as they are (they already say what to fix); wraps anything else. */
+export function asNodeError(
+	node: INode,
+	error: unknown,
+	itemIndex?: number,
+): NodeApiError | NodeOperationError {
+	if (error instanceof NodeApiError || error instanceof NodeOperationError) return error;
+	return new NodeOperationError(node, reasonOf(error), { itemIndex });
+}
+
 export function reasonOf(error: unknown): string {
 	if (error instanceof Error) {
 		const description = (error as { description?: string }).description;
