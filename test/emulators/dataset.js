@@ -49,7 +49,15 @@ const SERVICE_SETS = [
 	[6, ['CloudFilter Email Security', 'XtraMail Continuity']],
 	[5, ['CloudFilter Email Security', 'SecureStore Archiving']],
 	[4, ['CloudMail Hosted Email', 'CloudFilter Email Security']],
-	[3, ['CloudMail Hosted Email', 'CloudFilter Email Security', 'SafeSend Outbound', 'SecureStore Archiving']],
+	[
+		3,
+		[
+			'CloudMail Hosted Email',
+			'CloudFilter Email Security',
+			'SafeSend Outbound',
+			'SecureStore Archiving',
+		],
+	],
 	[3, ['BracketBundle', 'XtraMail Continuity']],
 	[2, ['SafeSend Outbound']],
 	[8, []],
@@ -69,40 +77,213 @@ const FIXED_NAMES = [
 	'Smith Family Dental',
 ];
 const STEMS = [
-	'Acme', 'Smith & Sons', 'Contoso', 'Müller', 'Northwind', 'Fabrikam', 'Globex', 'Initech',
-	'Umbrella', 'Stark', 'Wayne', 'Tyrell', 'Cyberdyne', 'Soylent', 'Hooli', 'Vandelay',
-	'Pied Piper', 'Dunder Mifflin', 'Wonka', 'Oceanic', 'Blue Ridge', 'Summit', 'Pinnacle',
-	'Riverside', 'Lakeside', 'Evergreen', 'Redwood', 'Cedar', 'Maple Leaf', 'Harbor', 'Granite',
-	'Ironwood', 'Silver Lake', 'Golden Gate', 'Keystone', 'Liberty', 'Frontier', 'Horizon', 'Apex',
-	'Vertex', 'Zenith', 'Nordic', 'Alpine', 'Coastal', 'Prairie', 'Desert Sun', 'Mountain View',
-	'Brightside', "O'Brien", 'García', 'Nguyen', 'Johnson', 'Williams', 'Brown', 'Jones', 'Miller',
-	'Davis', 'Schmidt', 'Schneider', 'Fischer', 'Weber', 'Dupont', 'Lefèvre', 'Rossi', 'Kowalski',
-	'Andersen', 'Björk', 'Østergaard', 'Tanaka', 'Patel', 'Singh', 'Murphy', 'Kelly', 'Chen',
-	'Okafor', 'Cohen', 'Fernández', 'Hill Country', 'Bayview', 'Sunrise', 'Three Rivers', 'Oak Park',
+	'Acme',
+	'Smith & Sons',
+	'Contoso',
+	'Müller',
+	'Northwind',
+	'Fabrikam',
+	'Globex',
+	'Initech',
+	'Umbrella',
+	'Stark',
+	'Wayne',
+	'Tyrell',
+	'Cyberdyne',
+	'Soylent',
+	'Hooli',
+	'Vandelay',
+	'Pied Piper',
+	'Dunder Mifflin',
+	'Wonka',
+	'Oceanic',
+	'Blue Ridge',
+	'Summit',
+	'Pinnacle',
+	'Riverside',
+	'Lakeside',
+	'Evergreen',
+	'Redwood',
+	'Cedar',
+	'Maple Leaf',
+	'Harbor',
+	'Granite',
+	'Ironwood',
+	'Silver Lake',
+	'Golden Gate',
+	'Keystone',
+	'Liberty',
+	'Frontier',
+	'Horizon',
+	'Apex',
+	'Vertex',
+	'Zenith',
+	'Nordic',
+	'Alpine',
+	'Coastal',
+	'Prairie',
+	'Desert Sun',
+	'Mountain View',
+	'Brightside',
+	"O'Brien",
+	'García',
+	'Nguyen',
+	'Johnson',
+	'Williams',
+	'Brown',
+	'Jones',
+	'Miller',
+	'Davis',
+	'Schmidt',
+	'Schneider',
+	'Fischer',
+	'Weber',
+	'Dupont',
+	'Lefèvre',
+	'Rossi',
+	'Kowalski',
+	'Andersen',
+	'Björk',
+	'Østergaard',
+	'Tanaka',
+	'Patel',
+	'Singh',
+	'Murphy',
+	'Kelly',
+	'Chen',
+	'Okafor',
+	'Cohen',
+	'Fernández',
+	'Hill Country',
+	'Bayview',
+	'Sunrise',
+	'Three Rivers',
+	'Oak Park',
 ];
 const SUFFIXES = [
-	'Corp.', 'LLC', 'Inc.', 'Ltd', 'GmbH', 'Dental', 'Law Group', 'Accounting', 'Plumbing',
-	'Family Practice', 'Realty', 'Construction', 'Partners LLP', '& Associates', 'Holdings',
-	'& Co.', 'Foundation', 'Logistics', 'Veterinary Clinic', 'Insurance Agency', 'Auto Repair',
-	'Architects', 'CPA', 'Manufacturing', 'Church', 'School District', 'Credit Union', 'Bakery',
+	'Corp.',
+	'LLC',
+	'Inc.',
+	'Ltd',
+	'GmbH',
+	'Dental',
+	'Law Group',
+	'Accounting',
+	'Plumbing',
+	'Family Practice',
+	'Realty',
+	'Construction',
+	'Partners LLP',
+	'& Associates',
+	'Holdings',
+	'& Co.',
+	'Foundation',
+	'Logistics',
+	'Veterinary Clinic',
+	'Insurance Agency',
+	'Auto Repair',
+	'Architects',
+	'CPA',
+	'Manufacturing',
+	'Church',
+	'School District',
+	'Credit Union',
+	'Bakery',
 ];
-const CITIES = ['Denver', 'Austin', 'Boise', 'Tulsa', 'Dayton', 'Fresno', 'Reno', 'Omaha', 'Salem', 'Tampa'];
+const CITIES = [
+	'Denver',
+	'Austin',
+	'Boise',
+	'Tulsa',
+	'Dayton',
+	'Fresno',
+	'Reno',
+	'Omaha',
+	'Salem',
+	'Tampa',
+];
 const TLDS = ['com', 'com', 'com', 'net', 'org', 'us', 'co.uk', 'de'];
 const FIRST = [
-	'alice', 'bob', 'carol', 'dave', 'erin', 'frank', 'grace', 'heidi', 'ivan', 'judy', 'mallory',
-	'niaj', 'olivia', 'peggy', 'rupert', 'sybil', 'trent', 'victor', 'walter', 'zoe', 'jürgen',
-	'siobhan', 'mateo', 'aiko', 'priya', 'omar', 'lena', 'tomás', 'noah', 'emma',
+	'alice',
+	'bob',
+	'carol',
+	'dave',
+	'erin',
+	'frank',
+	'grace',
+	'heidi',
+	'ivan',
+	'judy',
+	'mallory',
+	'niaj',
+	'olivia',
+	'peggy',
+	'rupert',
+	'sybil',
+	'trent',
+	'victor',
+	'walter',
+	'zoe',
+	'jürgen',
+	'siobhan',
+	'mateo',
+	'aiko',
+	'priya',
+	'omar',
+	'lena',
+	'tomás',
+	'noah',
+	'emma',
 ];
 const LAST = [
-	'smith', 'jones', 'brown', 'nguyen', 'garcia', 'miller', 'davis', 'wilson', 'moore', 'taylor',
-	'anderson', 'thomas', 'jackson', 'white', 'harris', 'martin', 'thompson', 'young', 'king', 'lee',
+	'smith',
+	'jones',
+	'brown',
+	'nguyen',
+	'garcia',
+	'miller',
+	'davis',
+	'wilson',
+	'moore',
+	'taylor',
+	'anderson',
+	'thomas',
+	'jackson',
+	'white',
+	'harris',
+	'martin',
+	'thompson',
+	'young',
+	'king',
+	'lee',
 ];
-const LISTS = ['info', 'sales', 'support', 'billing', 'office', 'team', 'hr', 'accounts', 'frontdesk', 'noreply'];
-const GROUP_NAMES = ['Default', 'Staff', 'Executives', 'Finance', 'CloudMail with Bracket', 'Shared Mailboxes', 'Remote'];
+const LISTS = [
+	'info',
+	'sales',
+	'support',
+	'billing',
+	'office',
+	'team',
+	'hr',
+	'accounts',
+	'frontdesk',
+	'noreply',
+];
+const GROUP_NAMES = [
+	'Default',
+	'Staff',
+	'Executives',
+	'Finance',
+	'CloudMail with Bracket',
+	'Shared Mailboxes',
+	'Remote',
+];
 
 const BASE_TIME = Date.UTC(2019, 0, 1);
 function stamp(rng, minDays = 0, maxDays = 1800) {
-	return new Date(BASE_TIME + rng.int(minDays, maxDays) * 86400000 + rng.int(0, 86399) * 1000).toISOString();
+	return new Date(
+		BASE_TIME + rng.int(minDays, maxDays) * 86400000 + rng.int(0, 86399) * 1000,
+	).toISOString();
 }
 
 function slug(name) {
@@ -141,7 +322,16 @@ function makeDataset({ customers = 60, seed = 1, resellerId = 1 } = {}) {
 		created_at: '2018-06-01T12:00:00.000Z',
 		updated_at: '2024-01-15T08:30:00.000Z',
 	};
-	const ds = { resellerId, seed, reseller, customers: [], domains: [], userGroups: [], services: [], users: [] };
+	const ds = {
+		resellerId,
+		seed,
+		reseller,
+		customers: [],
+		domains: [],
+		userGroups: [],
+		services: [],
+		users: [],
+	};
 	const usedNames = new Set();
 	const usedDomains = new Set();
 	let domainId = 20001;
@@ -179,7 +369,11 @@ function makeDataset({ customers = 60, seed = 1, resellerId = 1 } = {}) {
 		};
 		ds.customers.push(customer);
 		const base = slug(name) || `customer${customer.id}`;
-		const nDomains = rng.weighted([[60, 1], [28, 2], [12, 3]]);
+		const nDomains = rng.weighted([
+			[60, 1],
+			[28, 2],
+			[12, 3],
+		]);
 		const custDomains = [];
 		for (let d = 0; d < nDomains; d++) {
 			const isAlias = d > 0 && rng.chance(0.6);
@@ -200,7 +394,10 @@ function makeDataset({ customers = 60, seed = 1, resellerId = 1 } = {}) {
 		}
 		for (const domain of custDomains) {
 			if (domain.parent) continue;
-			const nGroups = rng.weighted([[70, 1], [30, 2]]);
+			const nGroups = rng.weighted([
+				[70, 1],
+				[30, 2],
+			]);
 			for (let g = 0; g < nGroups; g++) {
 				const group = {
 					id: groupId++,
@@ -234,7 +431,9 @@ function makeDataset({ customers = 60, seed = 1, resellerId = 1 } = {}) {
 					const user = {
 						id: userId++,
 						name: localName,
-						parent: parent ? { id: parent.id, name: parent.name, primary_address: parent.primary_address } : null,
+						parent: parent
+							? { id: parent.id, name: parent.name, primary_address: parent.primary_address }
+							: null,
 						user_type: { ...type },
 						user_group: ref(group),
 						domain: ref(domain),
@@ -280,7 +479,16 @@ function makeDataset({ customers = 60, seed = 1, resellerId = 1 } = {}) {
 // The count oracle
 
 /** Known product names: bundles before Bracket, longest first (DESIGN.md, Names and matching). */
-const KNOWN_PRODUCTS = ['ContinuityBundle', 'BracketBundle', 'CloudFilter', 'SecureStore', 'CloudMail', 'SafeSend', 'XtraMail', 'Bracket'];
+const KNOWN_PRODUCTS = [
+	'ContinuityBundle',
+	'BracketBundle',
+	'CloudFilter',
+	'SecureStore',
+	'CloudMail',
+	'SafeSend',
+	'XtraMail',
+	'Bracket',
+];
 
 /** 'CloudFilter Email Security' -> 'CloudFilter'; an unknown service_type passes through unchanged. */
 function defaultProductOf(serviceType) {
@@ -300,7 +508,10 @@ const RULES = ['billableUsers', 'groupUserCount', 'billableUsersPlusAliases'];
  * service; pairs with count 0 are left out unless includeZero.
  * Returns [{ customerId: string, product, count }] sorted by customer id (numerically), then product.
  */
-function expectedCounts(dataset, { rule = 'billableUsers', includeZero = false, productOf = defaultProductOf } = {}) {
+function expectedCounts(
+	dataset,
+	{ rule = 'billableUsers', includeZero = false, productOf = defaultProductOf } = {},
+) {
 	if (!RULES.includes(rule)) throw new Error(`unknown rule ${rule}`);
 	const domainById = new Map(dataset.domains.map((d) => [d.id, d]));
 	const customerIds = new Set(dataset.customers.map((c) => c.id));
@@ -360,16 +571,24 @@ function listCost(n, pageSize) {
  */
 function minimumCalls(dataset, { pageSize = 25 } = {}) {
 	const groupsPerDomain = new Map();
-	for (const g of dataset.userGroups) groupsPerDomain.set(g.domain.id, (groupsPerDomain.get(g.domain.id) || 0) + 1);
+	for (const g of dataset.userGroups)
+		groupsPerDomain.set(g.domain.id, (groupsPerDomain.get(g.domain.id) || 0) + 1);
 	const servicesPerGroup = new Map();
-	for (const s of dataset.services) servicesPerGroup.set(s.user_group.id, (servicesPerGroup.get(s.user_group.id) || 0) + 1);
+	for (const s of dataset.services)
+		servicesPerGroup.set(s.user_group.id, (servicesPerGroup.get(s.user_group.id) || 0) + 1);
 	const nonAlias = dataset.domains.filter((d) => d.parent === null);
 	const breakdown = {
 		customers: listCost(dataset.customers.length, pageSize),
 		domains: listCost(dataset.domains.length, pageSize),
 		users: listCost(dataset.users.length, pageSize),
-		userGroups: nonAlias.reduce((sum, d) => sum + listCost(groupsPerDomain.get(d.id) || 0, pageSize), 0),
-		services: dataset.userGroups.reduce((sum, g) => sum + listCost(servicesPerGroup.get(g.id) || 0, pageSize), 0),
+		userGroups: nonAlias.reduce(
+			(sum, d) => sum + listCost(groupsPerDomain.get(d.id) || 0, pageSize),
+			0,
+		),
+		services: dataset.userGroups.reduce(
+			(sum, g) => sum + listCost(servicesPerGroup.get(g.id) || 0, pageSize),
+			0,
+		),
 	};
 	const total = Object.values(breakdown).reduce((a, b) => a + b, 0);
 	return {
@@ -426,12 +645,26 @@ function minimumCalls(dataset, { pageSize = 25 } = {}) {
  */
 function smallDataset({ resellerId = 1 } = {}) {
 	const T = '2024-01-01T00:00:00.000Z';
-	const reseller = { id: resellerId, name: 'Small Reseller', provider: { ...PROVIDER }, reseller: null, created_at: T, updated_at: T };
+	const reseller = {
+		id: resellerId,
+		name: 'Small Reseller',
+		provider: { ...PROVIDER },
+		reseller: null,
+		created_at: T,
+		updated_at: T,
+	};
 	const customers = [
 		[1001, 'ACME corp.'],
 		[1002, 'Smith & Sons LLC'],
 		[1003, 'Müller GmbH'],
-	].map(([id, name]) => ({ id, name, provider: { ...PROVIDER }, reseller: ref(reseller), created_at: T, updated_at: T }));
+	].map(([id, name]) => ({
+		id,
+		name,
+		provider: { ...PROVIDER },
+		reseller: ref(reseller),
+		created_at: T,
+		updated_at: T,
+	}));
 	const C = Object.fromEntries(customers.map((c) => [c.id, c]));
 	const domains = [];
 	const D = {};
@@ -458,7 +691,14 @@ function smallDataset({ resellerId = 1 } = {}) {
 	const userGroups = [];
 	const G = {};
 	const grp = (id, name, domainId, userCount) => {
-		G[id] = { id, name, domain: ref(D[domainId]), user_count: userCount, created_at: T, updated_at: T };
+		G[id] = {
+			id,
+			name,
+			domain: ref(D[domainId]),
+			user_count: userCount,
+			created_at: T,
+			updated_at: T,
+		};
 		userGroups.push(G[id]);
 	};
 	grp(3001, 'Default', 2001, 4);
@@ -496,7 +736,9 @@ function smallDataset({ resellerId = 1 } = {}) {
 		U[id] = {
 			id,
 			name,
-			parent: parent ? { id: parent.id, name: parent.name, primary_address: parent.primary_address } : null,
+			parent: parent
+				? { id: parent.id, name: parent.name, primary_address: parent.primary_address }
+				: null,
 			user_type: { ...USER_TYPES[type] },
 			user_group: ref(G[groupId]),
 			domain: ref(domain),

@@ -22,7 +22,14 @@ const { makeRng } = require('./prng');
 const ERROR_STATUSES = [500, 502, 503];
 
 function normaliseFaults(f = {}) {
-	const storm = f.storm && f.storm.every > 0 && f.storm.length > 0 ? { every: f.storm.every, length: Math.min(f.storm.length, f.storm.every), retryAfter: f.storm.retryAfter ?? null } : null;
+	const storm =
+		f.storm && f.storm.every > 0 && f.storm.length > 0
+			? {
+					every: f.storm.every,
+					length: Math.min(f.storm.length, f.storm.every),
+					retryAfter: f.storm.retryAfter ?? null,
+				}
+			: null;
 	return {
 		latencyMs: Math.max(0, Number(f.latencyMs) || 0),
 		jitterMs: Math.max(0, Number(f.jitterMs) || 0),
@@ -59,12 +66,21 @@ function createFaults(config) {
 			if (cfg.storm) {
 				const pos = (n - 1) % cfg.storm.every;
 				if (pos >= cfg.storm.every - cfg.storm.length) {
-					return { delayMs, fault: { kind: 'storm', status: 429, retryAfter: cfg.storm.retryAfter } };
+					return {
+						delayMs,
+						fault: { kind: 'storm', status: 429, retryAfter: cfg.storm.retryAfter },
+					};
 				}
 			}
 			let edge = cfg.errorRate;
 			if (rKind < edge) {
-				return { delayMs, fault: { kind: 'error', status: ERROR_STATUSES[Math.floor(rStatus * ERROR_STATUSES.length)] } };
+				return {
+					delayMs,
+					fault: {
+						kind: 'error',
+						status: ERROR_STATUSES[Math.floor(rStatus * ERROR_STATUSES.length)],
+					},
+				};
 			}
 			edge += cfg.resetRate;
 			if (rKind < edge) return { delayMs, fault: { kind: 'reset' } };

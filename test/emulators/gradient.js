@@ -18,23 +18,62 @@ const { makeDataset } = require('./dataset');
 
 const PREFIX = '/api/vendor-api';
 
-const CATEGORIES = ['security', 'backup', 'productivity', 'infrastructure', 'service delivery', 'consulting', 'other'];
+const CATEGORIES = [
+	'security',
+	'backup',
+	'productivity',
+	'infrastructure',
+	'service delivery',
+	'consulting',
+	'other',
+];
 const SUBCATEGORIES = [
-	'endpoint detection and response (EDR)', 'email security', 'virtual private network services (VPN)',
-	'DNS filtering', 'dark web monitoring', 'password management', 'single sign on (SSO)',
-	'priviledged access and identity management (PAM/PIM)', 'security information and event management (SIEM)',
-	'mobile device management (MDM)', 'application security', 'mobile application management (MAM)',
-	'multi factor authentication (MFA)', 'cloud backup', 'local backup', 'desktop backup', 'data archiving',
-	'physical offsite storage', 'business continuity', 'hosted email', 'video conferencing',
-	'voice over IP services (VOIP)', 'line of business application support',
-	'unified communications as a service (UCaaS)', 'customer relationship management', 'cloud storage',
-	'website hosting', 'hardware as a service (HaaS)', 'managed print services',
-	'virtual desktop infrastructure (VDI)', 'virtual server hosting', 'infrastructure as a service (IaaS)',
-	'end user support', 'server management and support', 'network management and support',
-	'printer management and support', 'desktop management and support',
-	'hosted security operations centre (SOC)', 'software development', 'penetration testing',
-	'project services', 'governance and compliance', 'business intelligence services / analytics',
-	'phishing simulation', 'privacy and security awareness training', 'other',
+	'endpoint detection and response (EDR)',
+	'email security',
+	'virtual private network services (VPN)',
+	'DNS filtering',
+	'dark web monitoring',
+	'password management',
+	'single sign on (SSO)',
+	'priviledged access and identity management (PAM/PIM)',
+	'security information and event management (SIEM)',
+	'mobile device management (MDM)',
+	'application security',
+	'mobile application management (MAM)',
+	'multi factor authentication (MFA)',
+	'cloud backup',
+	'local backup',
+	'desktop backup',
+	'data archiving',
+	'physical offsite storage',
+	'business continuity',
+	'hosted email',
+	'video conferencing',
+	'voice over IP services (VOIP)',
+	'line of business application support',
+	'unified communications as a service (UCaaS)',
+	'customer relationship management',
+	'cloud storage',
+	'website hosting',
+	'hardware as a service (HaaS)',
+	'managed print services',
+	'virtual desktop infrastructure (VDI)',
+	'virtual server hosting',
+	'infrastructure as a service (IaaS)',
+	'end user support',
+	'server management and support',
+	'network management and support',
+	'printer management and support',
+	'desktop management and support',
+	'hosted security operations centre (SOC)',
+	'software development',
+	'penetration testing',
+	'project services',
+	'governance and compliance',
+	'business intelligence services / analytics',
+	'phishing simulation',
+	'privacy and security awareness training',
+	'other',
 ];
 const STATUSES = ['active', 'inactive', 'pending'];
 
@@ -61,7 +100,12 @@ const DEFAULT_OPTIONS = {
 	strictObjectIds: true,
 };
 
-const EXTRA_PSA_CLIENTS = ['MSP House Account', 'Fabrikam Inc', 'Tailspin Toys', 'Wingtip Toys Ltd'];
+const EXTRA_PSA_CLIENTS = [
+	'MSP House Account',
+	'Fabrikam Inc',
+	'Tailspin Toys',
+	'Wingtip Toys Ltd',
+];
 
 function titleCase(s) {
 	return s.replace(/\S+/g, (w) => w.charAt(0).toUpperCase() + w.slice(1).toLowerCase());
@@ -104,7 +148,12 @@ function check(body, rules) {
 	for (const [field, rule] of Object.entries(rules)) {
 		const v = body[field];
 		if (v === undefined || (v === null && !rule.required)) {
-			if (rule.required) errors.push(rule.type === 'enum' ? `${field} must be one of the following values: ${rule.values.join(', ')}` : `${field} must be a ${rule.type === 'int' ? 'number' : rule.type}`);
+			if (rule.required)
+				errors.push(
+					rule.type === 'enum'
+						? `${field} must be one of the following values: ${rule.values.join(', ')}`
+						: `${field} must be a ${rule.type === 'int' ? 'number' : rule.type}`,
+				);
 			continue;
 		}
 		switch (rule.type) {
@@ -118,21 +167,31 @@ function check(body, rules) {
 			case 'number':
 			case 'int':
 				if (typeof v !== 'number' || !Number.isFinite(v)) errors.push(`${field} must be a number`);
-				else if (rule.type === 'int' && !Number.isInteger(v)) errors.push(`${field} must be an integer number`);
-				else if (rule.min !== undefined && v < rule.min) errors.push(`${field} must not be less than ${rule.min}`);
-				else if (rule.max !== undefined && v > rule.max) errors.push(`${field} must not be greater than ${rule.max}`);
+				else if (rule.type === 'int' && !Number.isInteger(v))
+					errors.push(`${field} must be an integer number`);
+				else if (rule.min !== undefined && v < rule.min)
+					errors.push(`${field} must not be less than ${rule.min}`);
+				else if (rule.max !== undefined && v > rule.max)
+					errors.push(`${field} must not be greater than ${rule.max}`);
 				break;
 			case 'enum':
-				if (!rule.values.includes(v)) errors.push(`${field} must be one of the following values: ${rule.values.join(', ')}`);
+				if (!rule.values.includes(v))
+					errors.push(`${field} must be one of the following values: ${rule.values.join(', ')}`);
 				break;
 			case 'url':
-				if (typeof v !== 'string' || !/^https?:\/\/[^\s/$.?#].[^\s]*$/i.test(v)) errors.push(`${field} must be a URL address`);
+				if (typeof v !== 'string' || !/^https?:\/\/[^\s/$.?#].[^\s]*$/i.test(v))
+					errors.push(`${field} must be a URL address`);
 				break;
 			case 'email':
-				if (typeof v !== 'string' || !/^[^\s@]+@[^\s@]+\.[^\s@]+$/.test(v)) errors.push(`${field} must be an email`);
+				if (typeof v !== 'string' || !/^[^\s@]+@[^\s@]+\.[^\s@]+$/.test(v))
+					errors.push(`${field} must be an email`);
 				break;
 			case 'isodate':
-				if (typeof v !== 'string' || !/^\d{4}-\d{2}-\d{2}(T\d{2}:\d{2}(:\d{2}(\.\d+)?)?(Z|[+-]\d{2}:?\d{2})?)?$/.test(v) || Number.isNaN(Date.parse(v)))
+				if (
+					typeof v !== 'string' ||
+					!/^\d{4}-\d{2}-\d{2}(T\d{2}:\d{2}(:\d{2}(\.\d+)?)?(Z|[+-]\d{2}:?\d{2})?)?$/.test(v) ||
+					Number.isNaN(Date.parse(v))
+				)
 					errors.push(`${field} must be a valid ISO 8601 date string`);
 				break;
 			default:
@@ -200,7 +259,10 @@ class GradientState {
 
 	/** Replaces the PSA clients (names). Account mapping follows at once. */
 	setPsaClients(names) {
-		this.psaClients = (names || []).map((name, i) => ({ id: makeRng(seedOf(`psa:${i}:${name}`)).uuid(), name }));
+		this.psaClients = (names || []).map((name, i) => ({
+			id: makeRng(seedOf(`psa:${i}:${name}`)).uuid(),
+			name,
+		}));
 		this._psaNames = new Set(this.psaClients.map((c) => c.name));
 		return this.psaClients.length;
 	}
@@ -239,7 +301,14 @@ class GradientState {
 		return this.vendor.skus.find((s) => s.id === id);
 	}
 
-	addSku({ name, description, category = 'security', subcategory = 'email security', supportArticle, supportContact }) {
+	addSku({
+		name,
+		description,
+		category = 'security',
+		subcategory = 'email security',
+		supportArticle,
+		supportContact,
+	}) {
 		const id = this.newId();
 		const sku = { id, _id: id, name, description: description ?? name, category, subcategory };
 		if (supportArticle !== undefined) sku.supportArticle = supportArticle;
@@ -250,7 +319,14 @@ class GradientState {
 	}
 
 	addAccount({ id, name, description = '', isArrears = false }) {
-		const a = { id, name, description, isActive: true, isArrears, createdAt: new Date().toISOString() };
+		const a = {
+			id,
+			name,
+			description,
+			isActive: true,
+			isArrears,
+			createdAt: new Date().toISOString(),
+		};
 		this.accounts.push(a);
 		return a;
 	}
@@ -282,7 +358,14 @@ class GradientState {
 		return Object.entries(this.counts).map(([key, c]) => {
 			const [accountId, serviceId] = key.split('|');
 			const sku = this.findSku(serviceId);
-			return { accountId, serviceId, serviceName: sku ? sku.name : null, unitCount: c.unitCount, pushes: c.pushes, at: c.at };
+			return {
+				accountId,
+				serviceId,
+				serviceName: sku ? sku.name : null,
+				unitCount: c.unitCount,
+				pushes: c.pushes,
+				at: c.at,
+			};
 		});
 	}
 
@@ -307,7 +390,10 @@ async function startGradient(opts = {}) {
 	const options = { ...DEFAULT_OPTIONS };
 	for (const k of Object.keys(DEFAULT_OPTIONS)) if (opts[k] !== undefined) options[k] = opts[k];
 	const psaClients =
-		opts.psaClients ?? defaultPsaClients(opts.dataset || makeDataset({ customers: opts.customers ?? 60, seed: opts.seed ?? 1 }));
+		opts.psaClients ??
+		defaultPsaClients(
+			opts.dataset || makeDataset({ customers: opts.customers ?? 60, seed: opts.seed ?? 1 }),
+		);
 	const state = new GradientState({
 		seed: opts.seed ?? 1,
 		organizationName: opts.organizationName ?? 'Emulated MSP',
@@ -319,12 +405,14 @@ async function startGradient(opts = {}) {
 	for (const s of opts.services || []) state.addSku(typeof s === 'string' ? { name: s } : s);
 	for (const a of opts.accounts || []) state.addAccount(a);
 
-	const token = () => Buffer.from(`${options.vendorApiKey}:${options.partnerApiKey}`, 'utf8').toString('base64');
+	const token = () =>
+		Buffer.from(`${options.vendorApiKey}:${options.partnerApiKey}`, 'utf8').toString('base64');
 	const json = (status, body, headers) => ({ status, json: body, headers });
 	const err = (status, message) => json(status, { statusCode: status, message });
 	const bad = (errors) => err(400, errors.join(', '));
 	const markActive = () => {
-		if (options.autoActivate && state.organization.status !== 'active') state.setStatus('active', 'gradient');
+		if (options.autoActivate && state.organization.status !== 'active')
+			state.setStatus('active', 'gradient');
 		state.organization.lastSyncedAt = new Date().toISOString();
 	};
 	const listParam = (ctx, name) =>
@@ -337,14 +425,16 @@ async function startGradient(opts = {}) {
 
 	// --- route handlers -------------------------------------------------------------------
 
-	const getVendor = () => json(200, { status: 200, data: state.vendor, message: 'Success - Retrieved Vendor' });
+	const getVendor = () =>
+		json(200, { status: 200, data: state.vendor, message: 'Success - Retrieved Vendor' });
 
 	const patchVendor = (ctx, body) => {
 		if (!isObj(body)) body = {};
 		const fields = ['name', 'description', 'vendorSupportPageUrl', 'integrationPortalUrl'];
 		const errors = check(body, Object.fromEntries(fields.map((f) => [f, { type: 'string' }])));
 		if (errors.length) return bad(errors);
-		if (!fields.some((f) => body[f] !== undefined)) return err(400, 'Must provide at least one property value for updating');
+		if (!fields.some((f) => body[f] !== undefined))
+			return err(400, 'Must provide at least one property value for updating');
 		for (const f of fields) if (body[f] !== undefined) state.vendor[f] = body[f];
 		state.vendor.updatedAt = new Date().toISOString();
 		return json(200, { data: state.vendor, message: 'Success - Updated Vendor', status: 200 });
@@ -369,15 +459,27 @@ async function startGradient(opts = {}) {
 	const getService = (ctx, id) => {
 		const sku = state.findSku(id);
 		if (!sku) return err(404, `No service found with id: ${id}`);
-		return json(200, { status: 200, data: { ...state.vendor, skus: [sku] }, message: 'Success - Retrieved Vendor Service' });
+		return json(200, {
+			status: 200,
+			data: { ...state.vendor, skus: [sku] },
+			message: 'Success - Retrieved Vendor Service',
+		});
 	};
 
 	const getOrganization = () => json(200, state.organization);
 
 	const patchStatus = (ctx, status) => {
-		if (!STATUSES.includes(status)) return err(400, `status must be one of the following values: ${STATUSES.slice().sort().join(', ')}`);
+		if (!STATUSES.includes(status))
+			return err(
+				400,
+				`status must be one of the following values: ${STATUSES.slice().sort().join(', ')}`,
+			);
 		state.setStatus(status, 'vendor');
-		return json(200, { data: state.organization, status: 200, message: 'Success - Updated Integration Status' });
+		return json(200, {
+			data: state.organization,
+			status: 200,
+			message: 'Success - Updated Integration Status',
+		});
 	};
 
 	const getClients = (ctx) => {
@@ -408,8 +510,12 @@ async function startGradient(opts = {}) {
 		let accounts = state.accounts;
 		if (ids.length) accounts = accounts.filter((a) => ids.includes(a.id));
 		// INFERRED (§5.3, §9 #7): returnUnmapped=false returns only mapped accounts.
-		if (ctx.query.get('returnUnmapped') === 'false') accounts = accounts.filter((a) => state.isAccountMapped(a));
-		return json(200, accounts.map((a) => state.accountView(a)));
+		if (ctx.query.get('returnUnmapped') === 'false')
+			accounts = accounts.filter((a) => state.isAccountMapped(a));
+		return json(
+			200,
+			accounts.map((a) => state.accountView(a)),
+		);
 	};
 
 	const accountRules = {
@@ -426,10 +532,15 @@ async function startGradient(opts = {}) {
 			else return err(400, 'Validation failed (parsable array expected)');
 		}
 		if (options.maxBatch != null && body.length > options.maxBatch) {
-			return err(options.maxBatchStatus, `Too many accounts in one request (at most ${options.maxBatch})`);
+			return err(
+				options.maxBatchStatus,
+				`Too many accounts in one request (at most ${options.maxBatch})`,
+			);
 		}
 		for (const item of body) {
-			const errors = isObj(item) ? check(item, accountRules) : ['each value in the body must be an object'];
+			const errors = isObj(item)
+				? check(item, accountRules)
+				: ['each value in the body must be an object'];
 			if (errors.length) return bad(errors);
 		}
 		const existing = new Set(state.accounts.map((a) => a.id));
@@ -438,14 +549,18 @@ async function startGradient(opts = {}) {
 		for (const item of body) {
 			if (existing.has(item.id) || seen.has(item.id)) {
 				// INFERRED (§5.3, §9 #8): as for organization services, 409 for the whole request.
-				if (options.duplicateAccount === '409') return err(409, 'A resource with this Id already exists.');
+				if (options.duplicateAccount === '409')
+					return err(409, 'A resource with this Id already exists.');
 				continue; // 'ignore'
 			}
 			seen.add(item.id);
 			fresh.push(item);
 		}
 		const created = fresh.map((item) => state.addAccount(item));
-		return json(201, created.map((a) => ({ id: a.id, name: a.name, description: a.description })));
+		return json(
+			201,
+			created.map((a) => ({ id: a.id, name: a.name, description: a.description })),
+		);
 	};
 
 	const updateRules = {
@@ -455,7 +570,8 @@ async function startGradient(opts = {}) {
 		isArrears: { type: 'boolean' },
 	};
 	const applyUpdate = (a, body) => {
-		for (const f of Object.keys(updateRules)) if (body[f] !== undefined && body[f] !== null) a[f] = body[f];
+		for (const f of Object.keys(updateRules))
+			if (body[f] !== undefined && body[f] !== null) a[f] = body[f];
 	};
 
 	const patchAccount = (ctx, accountId, body) => {
@@ -472,7 +588,9 @@ async function startGradient(opts = {}) {
 		// INFERRED (§5.3, §9 #11): the bulk body is an array keyed by id.
 		if (!Array.isArray(body)) return err(400, 'Validation failed (parsable array expected)');
 		for (const item of body) {
-			const errors = isObj(item) ? check(item, { id: { type: 'string', required: true }, ...updateRules }) : ['each value in the body must be an object'];
+			const errors = isObj(item)
+				? check(item, { id: { type: 'string', required: true }, ...updateRules })
+				: ['each value in the body must be an object'];
 			if (errors.length) return bad(errors);
 			if (!state.findAccount(item.id)) return err(404, `No account found with id: ${item.id}`);
 		}
@@ -490,10 +608,12 @@ async function startGradient(opts = {}) {
 		if (body.accountId === undefined && body.clientOId !== undefined) {
 			if (typeof body.clientOId !== 'string') errors.push('clientOId must be a string');
 		} else if (typeof body.accountId !== 'string') errors.push('accountId must be a string');
-		if (typeof body.unitCount !== 'number' || !Number.isFinite(body.unitCount)) errors.push('unitCount must be a number');
+		if (typeof body.unitCount !== 'number' || !Number.isFinite(body.unitCount))
+			errors.push('unitCount must be a number');
 		else if (body.unitCount < 0) errors.push('unitCount must not be less than 0');
 		if (errors.length) return bad(errors);
-		if (options.strictObjectIds && !/^[0-9a-f]{24}$/i.test(serviceId)) return err(400, 'You have provided an invalid Id type');
+		if (options.strictObjectIds && !/^[0-9a-f]{24}$/i.test(serviceId))
+			return err(400, 'You have provided an invalid Id type');
 		const sku = state.findSku(serviceId);
 		if (!sku) return err(404, `No service found with id: ${serviceId}`);
 		const accountId = body.accountId ?? body.clientOId;
@@ -527,7 +647,8 @@ async function startGradient(opts = {}) {
 		});
 		if (errors.length) return bad(errors);
 		const account = state.findAccount(accountId);
-		if (!account || !state.isAccountMapped(account)) return err(404, `No account map found with id: ${accountId}`);
+		if (!account || !state.isAccountMapped(account))
+			return err(404, `No account map found with id: ${accountId}`);
 		const messageId = state.newUuid();
 		const correlationID = state.newId();
 		const at = new Date().toISOString();
@@ -535,7 +656,8 @@ async function startGradient(opts = {}) {
 		let ticket = null;
 		let duplicate = false;
 		if (!failed) {
-			ticket = state.tickets.find((t) => t.accountId === accountId && t.alertId === body.alertId) || null;
+			ticket =
+				state.tickets.find((t) => t.accountId === accountId && t.alertId === body.alertId) || null;
 			duplicate = Boolean(ticket);
 			if (!ticket) {
 				ticket = {
@@ -556,7 +678,16 @@ async function startGradient(opts = {}) {
 			ticket.messageIds.push(messageId);
 			markActive();
 		}
-		state.messages.set(messageId, { messageId, accountId, alertId: body.alertId, ticketId: ticket ? ticket.ticketId : null, failed, duplicate, polls: 0, at });
+		state.messages.set(messageId, {
+			messageId,
+			accountId,
+			alertId: body.alertId,
+			ticketId: ticket ? ticket.ticketId : null,
+			failed,
+			duplicate,
+			polls: 0,
+			at,
+		});
 		return json(201, { messageId, alertId: body.alertId, correlationID });
 	};
 
@@ -565,7 +696,15 @@ async function startGradient(opts = {}) {
 		if (!m) return err(404, `No ticket event found with messageId: ${messageId}`);
 		m.polls++;
 		if (m.polls <= (options.alertPendingPolls || 0)) {
-			return json(200, { messageId, status: 'pending', ticketId: null, createdAt: null, message: 'Alert is queued for processing', statusCode: null, errors: [] });
+			return json(200, {
+				messageId,
+				status: 'pending',
+				ticketId: null,
+				createdAt: null,
+				message: 'Alert is queued for processing',
+				statusCode: null,
+				errors: [],
+			});
 		}
 		if (m.failed) {
 			return json(200, {
@@ -604,7 +743,11 @@ async function startGradient(opts = {}) {
 		['GET', /^\/organization\/accounts$/, (ctx) => getAccounts(ctx)],
 		['POST', /^\/organization\/accounts$/, (ctx, m, body) => createAccounts(ctx, body)],
 		['PATCH', /^\/organization\/accounts$/, (ctx, m, body) => patchAccounts(ctx, body)],
-		['PATCH', /^\/organization\/accounts\/([^/]+)$/, (ctx, m, body) => patchAccount(ctx, m[1], body)],
+		[
+			'PATCH',
+			/^\/organization\/accounts\/([^/]+)$/,
+			(ctx, m, body) => patchAccount(ctx, m[1], body),
+		],
 		['GET', /^\/alerting\/debug\/([^/]+)$/, (ctx, m) => debugAlert(ctx, m[1])],
 		['POST', /^\/alerting\/([^/]+)$/, (ctx, m, body) => createAlert(ctx, m[1], body)],
 	];
@@ -633,7 +776,8 @@ async function startGradient(opts = {}) {
 		if (tokenHeader !== token()) return err(401, 'Unauthorized');
 		let body;
 		if (ctx.method === 'POST' || ctx.method === 'PATCH') {
-			if (options.maxBodyBytes != null && ctx.rawBytes > options.maxBodyBytes) return err(413, 'request entity too large');
+			if (options.maxBodyBytes != null && ctx.rawBytes > options.maxBodyBytes)
+				return err(413, 'request entity too large');
 			const type = String(ctx.headers['content-type'] || '');
 			if (ctx.raw && type.includes('json')) {
 				try {
@@ -647,13 +791,16 @@ async function startGradient(opts = {}) {
 	};
 
 	const admin = (ctx) => {
-		if (ctx.method === 'GET' && ctx.path === '/__state') return { status: 200, json: { options, ...state.toJSON() } };
+		if (ctx.method === 'GET' && ctx.path === '/__state')
+			return { status: 200, json: { options, ...state.toJSON() } };
 		if (ctx.method === 'POST' && ctx.path === '/__options') {
 			emu.setOptions(ctx.json() || {});
 			return { status: 200, json: options };
 		}
-		if (ctx.method === 'POST' && ctx.path === '/__psa-clients') return { status: 200, json: { result: state.setPsaClients(ctx.json() || []) } };
-		if (ctx.method === 'POST' && ctx.path === '/__mapped-services') return { status: 200, json: { result: state.setMappedServices(ctx.json() ?? null) } };
+		if (ctx.method === 'POST' && ctx.path === '/__psa-clients')
+			return { status: 200, json: { result: state.setPsaClients(ctx.json() || []) } };
+		if (ctx.method === 'POST' && ctx.path === '/__mapped-services')
+			return { status: 200, json: { result: state.setMappedServices(ctx.json() ?? null) } };
 		return undefined;
 	};
 
@@ -666,7 +813,10 @@ async function startGradient(opts = {}) {
 		handle,
 		admin,
 		errorJson: (status) => ({ statusCode: status, message: 'Internal server error' }),
-		tooManyJson: () => ({ statusCode: 429, message: `Request limit reached (${options.ratePerSecond || 100} requests a second)` }),
+		tooManyJson: () => ({
+			statusCode: 429,
+			message: `Request limit reached (${options.ratePerSecond || 100} requests a second)`,
+		}),
 	});
 
 	const emu = {
@@ -705,7 +855,10 @@ function decodeURIComponentSafe(s) {
 }
 
 /** base64(`vendorApiKey:partnerApiKey`), the GRADIENT-TOKEN header value. */
-function gradientToken(vendorApiKey = DEFAULT_OPTIONS.vendorApiKey, partnerApiKey = DEFAULT_OPTIONS.partnerApiKey) {
+function gradientToken(
+	vendorApiKey = DEFAULT_OPTIONS.vendorApiKey,
+	partnerApiKey = DEFAULT_OPTIONS.partnerApiKey,
+) {
 	return Buffer.from(`${vendorApiKey}:${partnerApiKey}`, 'utf8').toString('base64');
 }
 

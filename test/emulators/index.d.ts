@@ -61,7 +61,12 @@ export interface MpService {
 	domain: Ref;
 	created_at: string;
 }
-export type MpUserTypeName = 'User' | 'Alias' | 'Mailing List' | 'Unlicensed User' | 'Discovered User';
+export type MpUserTypeName =
+	| 'User'
+	| 'Alias'
+	| 'Mailing List'
+	| 'Unlicensed User'
+	| 'Discovered User';
 export interface MpUser {
 	id: number;
 	name: string;
@@ -103,13 +108,30 @@ export interface ExpectedCountsOptions {
 }
 export interface MinimumCalls {
 	total: number;
-	breakdown: { customers: number; domains: number; users: number; userGroups: number; services: number };
-	sizes: { customers: number; domains: number; nonAliasDomains: number; userGroups: number; services: number; users: number };
+	breakdown: {
+		customers: number;
+		domains: number;
+		users: number;
+		userGroups: number;
+		services: number;
+	};
+	sizes: {
+		customers: number;
+		domains: number;
+		nonAliasDomains: number;
+		userGroups: number;
+		services: number;
+		users: number;
+	};
 	pageSize: number;
 }
 
 /** Deterministic for (seed, resellerId); the first N customers do not depend on `customers`. */
-export function makeDataset(opts?: { customers?: number; seed?: number; resellerId?: number }): MpDataset;
+export function makeDataset(opts?: {
+	customers?: number;
+	seed?: number;
+	resellerId?: number;
+}): MpDataset;
 /** 3 hand-written customers; counts in SMALL_EXPECTED. */
 export function smallDataset(opts?: { resellerId?: number }): MpDataset;
 /** Independent oracle; sorted by customer id (numerically), then product. */
@@ -128,8 +150,14 @@ export const SMALL_EXPECTED: {
 export const KNOWN_PRODUCTS: string[];
 export const SERVICE_TYPES: string[];
 export const UNKNOWN_SERVICE_TYPE: string;
-export const USER_TYPES: Record<'User' | 'Alias' | 'MailingList' | 'Unlicensed' | 'Discovered', { id: number; name: MpUserTypeName }>;
-export const DOMAIN_STATUS: { Pending: { id: 1; name: 'Pending' }; Active: { id: 2; name: 'Active' } };
+export const USER_TYPES: Record<
+	'User' | 'Alias' | 'MailingList' | 'Unlicensed' | 'Discovered',
+	{ id: number; name: MpUserTypeName }
+>;
+export const DOMAIN_STATUS: {
+	Pending: { id: 1; name: 'Pending' };
+	Active: { id: 2; name: 'Active' };
+};
 
 // ---------------------------------------------------------------------------------------------
 // Faults and the shared server plumbing
@@ -150,8 +178,16 @@ export interface FaultConfig {
 	/** Default 1. */
 	seed?: number;
 }
-export type Fault = { kind: 'storm'; status: 429; retryAfter: number | null } | { kind: 'error'; status: 500 | 502 | 503 } | { kind: 'reset' } | { kind: 'malformed' };
-export function createFaults(config?: FaultConfig): { config: Required<FaultConfig>; readonly requestsSeen: number; decide(): { delayMs: number; fault: Fault | null } };
+export type Fault =
+	| { kind: 'storm'; status: 429; retryAfter: number | null }
+	| { kind: 'error'; status: 500 | 502 | 503 }
+	| { kind: 'reset' }
+	| { kind: 'malformed' };
+export function createFaults(config?: FaultConfig): {
+	config: Required<FaultConfig>;
+	readonly requestsSeen: number;
+	decide(): { delayMs: number; fault: Fault | null };
+};
 export function normaliseFaults(config?: FaultConfig): Required<FaultConfig>;
 export function truncateBody(text: string): string;
 export const ERROR_STATUSES: number[];
@@ -247,22 +283,45 @@ export class MailprotectorState {
 	reset(): true;
 	deleteCustomer(id: number): boolean;
 	renameCustomer(id: number, name: string): boolean;
-	addCustomer(o?: { name?: string; domainName?: string; services?: string[]; users?: number }): { customer: MpCustomer; domain: MpDomain; group: MpUserGroup };
+	addCustomer(o?: { name?: string; domainName?: string; services?: string[]; users?: number }): {
+		customer: MpCustomer;
+		domain: MpDomain;
+		group: MpUserGroup;
+	};
 	/** type: 'User' | 'Alias' | 'MailingList' | 'Unlicensed' | 'Discovered' or a user_type name. */
-	addUser(o: { groupId: number; type?: string; name?: string; parentId?: number | null; firstName?: string | null; lastName?: string | null }): MpUser;
+	addUser(o: {
+		groupId: number;
+		type?: string;
+		name?: string;
+		parentId?: number | null;
+		firstName?: string | null;
+		lastName?: string | null;
+	}): MpUser;
 	removeUser(id: number): boolean;
 	addService(groupId: number, serviceType: string): MpService;
 	/** Returns how many services were removed. */
 	removeService(groupId: number, serviceType: string): number;
 	setDomainStatus(domainId: number, status: 'Active' | 'Pending'): boolean;
-	sizes(): { customers: number; domains: number; aliasDomains: number; userGroups: number; services: number; users: number };
+	sizes(): {
+		customers: number;
+		domains: number;
+		aliasDomains: number;
+		userGroups: number;
+		services: number;
+		users: number;
+	};
 	toJSON(): unknown;
 }
-export interface MailprotectorEmulator extends EmulatorBase<MailprotectorState, MailprotectorOptions> {
+export interface MailprotectorEmulator extends EmulatorBase<
+	MailprotectorState,
+	MailprotectorOptions
+> {
 	apiKey: string;
 	resellerId: number;
 }
-export function startMailprotector(opts?: StartMailprotectorOptions): Promise<MailprotectorEmulator>;
+export function startMailprotector(
+	opts?: StartMailprotectorOptions,
+): Promise<MailprotectorEmulator>;
 export const DEFAULT_MAILPROTECTOR_OPTIONS: MailprotectorOptions;
 
 // ---------------------------------------------------------------------------------------------
@@ -310,7 +369,9 @@ export interface StartGradientOptions extends Partial<GradientOptions> {
 	/** Default 'Emulated MSP'. */
 	organizationName?: string;
 	/** Vendor services present at start (category security / email security unless given). */
-	services?: Array<string | { name: string; description?: string; category?: string; subcategory?: string }>;
+	services?: Array<
+		string | { name: string; description?: string; category?: string; subcategory?: string }
+	>;
 	/** Accounts present at start. */
 	accounts?: Array<{ id: string; name: string; description?: string; isArrears?: boolean }>;
 	host?: string;
@@ -372,7 +433,13 @@ export class GradientState {
 	/** `${accountId}|${serviceId}` -> the last count set. */
 	counts: Record<string, { unitCount: number; at: string; pushes: number }>;
 	/** Every accepted push, in order. */
-	pushes: Array<{ accountId: string; serviceId: string; unitCount: number; noBuild: boolean; at: string }>;
+	pushes: Array<{
+		accountId: string;
+		serviceId: string;
+		unitCount: number;
+		noBuild: boolean;
+		at: string;
+	}>;
 	tickets: GradientTicket[];
 	/** Accepted pushes without no_build=true. */
 	builds: number;
@@ -386,10 +453,29 @@ export class GradientState {
 	isServiceMapped(sku: { name: string }): boolean;
 	findAccount(id: string): GradientAccount | undefined;
 	findSku(id: string): GradientSku | undefined;
-	addSku(s: { name: string; description?: string; category?: string; subcategory?: string; supportArticle?: string; supportContact?: string }): GradientSku;
-	addAccount(a: { id: string; name: string; description?: string; isArrears?: boolean }): GradientAccount;
+	addSku(s: {
+		name: string;
+		description?: string;
+		category?: string;
+		subcategory?: string;
+		supportArticle?: string;
+		supportContact?: string;
+	}): GradientSku;
+	addAccount(a: {
+		id: string;
+		name: string;
+		description?: string;
+		isArrears?: boolean;
+	}): GradientAccount;
 	/** Pushed counts as rows, with the service's name. */
-	unitCounts(): Array<{ accountId: string; serviceId: string; serviceName: string | null; unitCount: number; pushes: number; at: string }>;
+	unitCounts(): Array<{
+		accountId: string;
+		serviceId: string;
+		serviceName: string | null;
+		unitCount: number;
+		pushes: number;
+		at: string;
+	}>;
 	toJSON(): unknown;
 }
 export interface GradientEmulator extends EmulatorBase<GradientState, GradientOptions> {

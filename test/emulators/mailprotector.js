@@ -108,7 +108,9 @@ class MailprotectorState {
 		const g = this.dataset.userGroups.find((x) => x.id === groupId);
 		if (!g) return;
 		// INFERRED (§6.4, §10 q3): user_count = users of the group whose type is not Alias.
-		g.user_count = this.dataset.users.filter((u) => u.user_group.id === groupId && u.user_type.name !== 'Alias').length;
+		g.user_count = this.dataset.users.filter(
+			(u) => u.user_group.id === groupId && u.user_type.name !== 'Alias',
+		).length;
 	}
 
 	_nextId(list) {
@@ -121,7 +123,9 @@ class MailprotectorState {
 		const ds = this.dataset;
 		if (!ds.customers.some((c) => c.id === id)) return false;
 		const domainIds = new Set(ds.domains.filter((d) => d.account.id === id).map((d) => d.id));
-		const groupIds = new Set(ds.userGroups.filter((g) => domainIds.has(g.domain.id)).map((g) => g.id));
+		const groupIds = new Set(
+			ds.userGroups.filter((g) => domainIds.has(g.domain.id)).map((g) => g.id),
+		);
 		ds.customers = ds.customers.filter((c) => c.id !== id);
 		ds.domains = ds.domains.filter((d) => !domainIds.has(d.id));
 		ds.userGroups = ds.userGroups.filter((g) => !groupIds.has(g.id));
@@ -170,7 +174,14 @@ class MailprotectorState {
 			updated_at: T,
 		};
 		ds.domains.push(domain);
-		const group = { id: this._nextId(ds.userGroups), name: 'Default', domain: { id: domain.id, name: domain.name }, user_count: 0, created_at: T, updated_at: T };
+		const group = {
+			id: this._nextId(ds.userGroups),
+			name: 'Default',
+			domain: { id: domain.id, name: domain.name },
+			user_count: 0,
+			created_at: T,
+			updated_at: T,
+		};
 		ds.userGroups.push(group);
 		this._touch();
 		for (const s of services) this.addService(group.id, s);
@@ -182,7 +193,14 @@ class MailprotectorState {
 	 * Adds a user to a group. type: a key of USER_TYPES ('User', 'Alias', 'MailingList',
 	 * 'Unlicensed', 'Discovered') or a user_type name ('Mailing List'). Returns the user.
 	 */
-	addUser({ groupId, type = 'User', name, parentId = null, firstName = null, lastName = null } = {}) {
+	addUser({
+		groupId,
+		type = 'User',
+		name,
+		parentId = null,
+		firstName = null,
+		lastName = null,
+	} = {}) {
 		const ds = this.dataset;
 		const group = ds.userGroups.find((g) => g.id === Number(groupId));
 		if (!group) throw new Error(`no user group ${groupId}`);
@@ -197,7 +215,9 @@ class MailprotectorState {
 		const user = {
 			id,
 			name: local,
-			parent: parent ? { id: parent.id, name: parent.name, primary_address: parent.primary_address } : null,
+			parent: parent
+				? { id: parent.id, name: parent.name, primary_address: parent.primary_address }
+				: null,
 			user_type: { ...userType },
 			user_group: { id: group.id, name: group.name },
 			domain: { id: domain.id, name: domain.name },
@@ -244,7 +264,9 @@ class MailprotectorState {
 	removeService(groupId, serviceType) {
 		const ds = this.dataset;
 		const before = ds.services.length;
-		ds.services = ds.services.filter((s) => !(s.user_group.id === Number(groupId) && s.service_type === serviceType));
+		ds.services = ds.services.filter(
+			(s) => !(s.user_group.id === Number(groupId) && s.service_type === serviceType),
+		);
 		this._touch();
 		return before - ds.services.length;
 	}
@@ -274,7 +296,17 @@ class MailprotectorState {
 	}
 }
 
-const MUTATORS = ['deleteCustomer', 'renameCustomer', 'addCustomer', 'addUser', 'removeUser', 'addService', 'removeService', 'setDomainStatus', 'reset'];
+const MUTATORS = [
+	'deleteCustomer',
+	'renameCustomer',
+	'addCustomer',
+	'addUser',
+	'removeUser',
+	'addService',
+	'removeService',
+	'setDomainStatus',
+	'reset',
+];
 const PAGING_PARAMS = new Set(['page', 'per_page']);
 
 /** Generic "query param maps to a field" filter (§5.3); `name` on customers is a substring match. */
@@ -286,7 +318,11 @@ function applyFilters(items, query, kind) {
 		if (kind === 'customers' && key === 'name') {
 			const needle = value.toLowerCase();
 			out = out.filter((c) => c.name.toLowerCase().includes(needle));
-		} else if (sample && key in sample && (sample[key] === null || typeof sample[key] !== 'object')) {
+		} else if (
+			sample &&
+			key in sample &&
+			(sample[key] === null || typeof sample[key] !== 'object')
+		) {
 			out = out.filter((x) => String(x[key]) === value);
 		} else if (key.endsWith('_id') && sample && sample[key.slice(0, -3)] !== undefined) {
 			const field = key.slice(0, -3);
@@ -302,7 +338,13 @@ const isPositiveInt = (s) => /^\d+$/.test(s) && Number(s) >= 1;
 async function startMailprotector(opts = {}) {
 	const options = { ...DEFAULT_OPTIONS };
 	for (const k of Object.keys(DEFAULT_OPTIONS)) if (opts[k] !== undefined) options[k] = opts[k];
-	const dataset = opts.dataset || makeDataset({ customers: opts.customers ?? 60, seed: opts.seed ?? 1, resellerId: opts.resellerId ?? 1 });
+	const dataset =
+		opts.dataset ||
+		makeDataset({
+			customers: opts.customers ?? 60,
+			seed: opts.seed ?? 1,
+			resellerId: opts.resellerId ?? 1,
+		});
 	const state = new MailprotectorState(dataset);
 	let rateTimes = [];
 
@@ -312,11 +354,13 @@ async function startMailprotector(opts = {}) {
 	const list = (ctx, items, kind) => {
 		const q = ctx.query;
 		const pageRaw = q.get('page');
-		if (pageRaw !== null && !isPositiveInt(pageRaw)) return json(422, { message: 'page must be a positive integer' });
+		if (pageRaw !== null && !isPositiveInt(pageRaw))
+			return json(422, { message: 'page must be a positive integer' });
 		let perPage = options.pageSize;
 		const perRaw = q.get('per_page');
 		if (options.honourPerPage && perRaw !== null) {
-			if (!isPositiveInt(perRaw)) return json(422, { message: 'per_page must be a positive integer' });
+			if (!isPositiveInt(perRaw))
+				return json(422, { message: 'per_page must be a positive integer' });
 			perPage = Math.min(Number(perRaw), options.maxPerPage || Infinity);
 		}
 		const page = options.ignorePage ? 1 : Number(pageRaw || 1);
@@ -340,7 +384,11 @@ async function startMailprotector(opts = {}) {
 		// header in many clients). Checked before auth, like a front-end redirect would be.
 		if (path.length > 1 && path.endsWith('/')) {
 			const search = ctx.query.toString();
-			return { status: 301, text: '', headers: { location: path.replace(/\/+$/, '') + (search ? `?${search}` : '') } };
+			return {
+				status: 301,
+				text: '',
+				headers: { location: path.replace(/\/+$/, '') + (search ? `?${search}` : '') },
+			};
 		}
 		// INFERRED (§7): optional rate limit, off by default.
 		if (options.ratePerSecond) {
@@ -348,7 +396,8 @@ async function startMailprotector(opts = {}) {
 			rateTimes = rateTimes.filter((x) => x > t - 1000);
 			rateTimes.push(t);
 			if (rateTimes.length > options.ratePerSecond) {
-				const headers = options.retryAfter != null ? { 'retry-after': String(options.retryAfter) } : {};
+				const headers =
+					options.retryAfter != null ? { 'retry-after': String(options.retryAfter) } : {};
 				return json(429, { message: 'Too many requests' }, headers);
 			}
 		}
@@ -377,14 +426,16 @@ async function startMailprotector(opts = {}) {
 				if (!c) return notFound();
 				if (!sub) return json(200, c);
 				if (sub === 'domains') return list(ctx, idx.domainsByCustomer.get(id) || [], 'domains');
-				if (sub === 'users') return list(ctx, (idx.usersByCustomer.get(id) || []).slice().sort(byId), 'users');
+				if (sub === 'users')
+					return list(ctx, (idx.usersByCustomer.get(id) || []).slice().sort(byId), 'users');
 				return notFound();
 			}
 			case 'domains': {
 				const d = idx.domains.get(id);
 				if (!d) return notFound();
 				if (!sub) return json(200, d);
-				if (sub === 'user_groups') return list(ctx, idx.groupsByDomain.get(id) || [], 'user_groups');
+				if (sub === 'user_groups')
+					return list(ctx, idx.groupsByDomain.get(id) || [], 'user_groups');
 				if (sub === 'users') return list(ctx, idx.usersByDomain.get(id) || [], 'users');
 				if (sub === 'aliases') return list(ctx, idx.aliasesByDomain.get(id) || [], 'domains');
 				return notFound();
@@ -415,7 +466,8 @@ async function startMailprotector(opts = {}) {
 
 	const admin = (ctx) => {
 		if (ctx.method === 'GET' && ctx.path === '/__state') {
-			if (ctx.query.get('summary')) return { status: 200, json: { reseller: state.reseller, sizes: state.sizes(), options } };
+			if (ctx.query.get('summary'))
+				return { status: 200, json: { reseller: state.reseller, sizes: state.sizes(), options } };
 			return { status: 200, json: { options, ...state.toJSON() } };
 		}
 		if (ctx.method === 'POST' && ctx.path === '/__options') {
@@ -425,7 +477,9 @@ async function startMailprotector(opts = {}) {
 		const m = /^\/__state\/([A-Za-z]+)$/.exec(ctx.path);
 		if (ctx.method === 'POST' && m && MUTATORS.includes(m[1])) {
 			const args = ctx.json();
-			const result = state[m[1]](...(Array.isArray(args) ? args : args === undefined ? [] : [args]));
+			const result = state[m[1]](
+				...(Array.isArray(args) ? args : args === undefined ? [] : [args]),
+			);
 			return { status: 200, json: { result: result === undefined ? null : result } };
 		}
 		return undefined;
@@ -464,4 +518,8 @@ async function startMailprotector(opts = {}) {
 	return emu;
 }
 
-module.exports = { startMailprotector, MailprotectorState, DEFAULT_MAILPROTECTOR_OPTIONS: DEFAULT_OPTIONS };
+module.exports = {
+	startMailprotector,
+	MailprotectorState,
+	DEFAULT_MAILPROTECTOR_OPTIONS: DEFAULT_OPTIONS,
+};

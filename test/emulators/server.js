@@ -13,7 +13,12 @@ const http = require('node:http');
 const { performance } = require('node:perf_hooks');
 const { createFaults, truncateBody } = require('./faults');
 
-const REDACTED_HEADERS = new Set(['authorization', 'gradient-token', 'cookie', 'proxy-authorization']);
+const REDACTED_HEADERS = new Set([
+	'authorization',
+	'gradient-token',
+	'cookie',
+	'proxy-authorization',
+]);
 const now = () => performance.timeOrigin + performance.now();
 
 function queryObject(searchParams) {
@@ -32,7 +37,15 @@ function redact(headers) {
 }
 
 function newStats() {
-	return { requests: 0, byStatus: {}, tooManyRequests: 0, resets: 0, malformed: 0, injectedErrors: 0, maxInAnySecond: 0 };
+	return {
+		requests: 0,
+		byStatus: {},
+		tooManyRequests: 0,
+		resets: 0,
+		malformed: 0,
+		injectedErrors: 0,
+		maxInAnySecond: 0,
+	};
 }
 
 function resetObject(obj, fresh) {
@@ -178,7 +191,8 @@ function startEmulatorServer(o) {
 					entry.fault = 'storm';
 					entry.status = 429;
 					record(entry);
-					const headers = fault.retryAfter != null ? { 'retry-after': String(fault.retryAfter) } : {};
+					const headers =
+						fault.retryAfter != null ? { 'retry-after': String(fault.retryAfter) } : {};
 					send(req, res, { status: 429, json: o.tooManyJson(), headers });
 					return;
 				}
@@ -189,8 +203,13 @@ function startEmulatorServer(o) {
 					record(entry);
 					if (fault.status === 500) send(req, res, { status: 500, json: o.errorJson(500) });
 					else {
-						const msg = fault.status === 502 ? '502 Bad Gateway' : '503 Service Temporarily Unavailable';
-						send(req, res, { status: fault.status, text: `<html><head><title>${msg}</title></head><body><center><h1>${msg}</h1></center></body></html>\n`, contentType: 'text/html' });
+						const msg =
+							fault.status === 502 ? '502 Bad Gateway' : '503 Service Temporarily Unavailable';
+						send(req, res, {
+							status: fault.status,
+							text: `<html><head><title>${msg}</title></head><body><center><h1>${msg}</h1></center></body></html>\n`,
+							contentType: 'text/html',
+						});
 					}
 					return;
 				}
@@ -215,8 +234,13 @@ function startEmulatorServer(o) {
 							entry.status = 200;
 							stats.malformed++;
 							record(entry);
-							const text = out.json !== undefined ? JSON.stringify(out.json) : String(out.text ?? '');
-							send(req, res, { status: 200, text: truncateBody(text), contentType: 'application/json; charset=utf-8' });
+							const text =
+								out.json !== undefined ? JSON.stringify(out.json) : String(out.text ?? '');
+							send(req, res, {
+								status: 200,
+								text: truncateBody(text),
+								contentType: 'application/json; charset=utf-8',
+							});
 							return;
 						}
 						entry.status = out.status;

@@ -8,11 +8,19 @@ const { startMailprotector, startGradient, makeDataset, minimumCalls } = emulato
 
 function parseArgs(argv) {
 	const out = { customers: 200, latency: 0, portMp: 0, portGradient: 0, seed: 1 };
-	const names = { '--customers': 'customers', '--latency': 'latency', '--port-mp': 'portMp', '--port-gradient': 'portGradient', '--seed': 'seed' };
+	const names = {
+		'--customers': 'customers',
+		'--latency': 'latency',
+		'--port-mp': 'portMp',
+		'--port-gradient': 'portGradient',
+		'--seed': 'seed',
+	};
 	for (let i = 0; i < argv.length; i++) {
 		let [flag, value] = argv[i].split('=');
 		if (flag === '--help' || flag === '-h') {
-			console.log('usage: npm run emulators -- [--customers N] [--latency MS] [--port-mp P] [--port-gradient P] [--seed S]');
+			console.log(
+				'usage: npm run emulators -- [--customers N] [--latency MS] [--port-mp P] [--port-gradient P] [--seed S]',
+			);
 			process.exit(0);
 		}
 		const key = names[flag];
