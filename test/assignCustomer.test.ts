@@ -671,4 +671,30 @@ describe('requests Gradient receives', () => {
 		expect(assigned(r)).toHaveLength(5);
 		expect(hints(r).join(' ')).toContain('Names were not aligned this run');
 	});
+
+	it('holds the items of a refused create and keeps a refused rename going', async () => {
+		server = await startScriptedServer((arrival) => {
+			if (arrival.path === '/api/vendor-api/organization') {
+				return { body: { organizationId: 'org-1', status: 'pending' } };
+			}
+			if (arrival.method === 'GET') return { body: [{ id: '1', name: 'Old Name' }] };
+			return { status: 400, body: { statusCode: 400, message: 'name must be shorter' } };
+		});
+		const items = [
+			{ customerId: '1', customerName: 'New Name', product: 'CloudFilter' },
+			{ customerId: '2', customerName: 'Fresh Customer', product: 'CloudFilter' },
+		];
+		const r = await runAssign(server, items);
+		expectNoError(r);
+		expect(assigned(r).map((i) => [i.json.customerId, i.json.gradientAccountAction])).toEqual([
+			['1', 'rename_failed'],
+		]);
+		expect(needsMapping(r).map((i) => i.json.customerId)).toEqual(['2']);
+		expect(needsMapping(r)[0].json.reason).toBe(
+			'Creating Gradient account 2 failed: Gradient refused POST /api/vendor-api/organization/accounts (400). Gradient said: "name must be shorter". Check the values sent for this item.',
+		);
+		expect(hints(r)[0]).toContain('1 rename(s) failed (the accounts are still used; first:');
+		// 400 is not retried: one POST, one PATCH.
+		expect(server.arrivals.filter((a) => a.method !== 'GET')).toHaveLength(2);
+	});
 });

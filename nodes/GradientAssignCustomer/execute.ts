@@ -259,9 +259,7 @@ export async function assignCustomers(this: IExecuteFunctions): Promise<INodeExe
 
 	const staticData = this.getWorkflowStaticData('global');
 	const plan = planAccounts({
-		customers: [...new Map(rows.map((r) => [r.customerId, r])).values()].map(
-			({ customerId, customerName, description }) => ({ customerId, customerName, description }),
-		),
+		customers: [...customers.values()],
 		accounts,
 		overrides,
 		adoptByName,
@@ -312,7 +310,8 @@ export async function assignCustomers(this: IExecuteFunctions): Promise<INodeExe
 	shapeOutputs(plan, rows, items, dryRun, creations, renamed, assigned, toNeedsMapping);
 
 	const created = [...creations.values()].filter((c) => c.ok && !c.existed).length;
-	const failedRenames = [...renamed.values()].filter((r) => r !== undefined).length;
+	const renameFailures = [...renamed.values()].filter((r): r is string => r !== undefined);
+	const failedRenames = renameFailures.length;
 	const aligned = [...plan.customers.values()].filter(
 		(c) => c.alignedTo && c.action !== 'existing',
 	);
@@ -320,7 +319,7 @@ export async function assignCustomers(this: IExecuteFunctions): Promise<INodeExe
 	hints.push({
 		message: dryRun
 			? `Dry run, nothing written: would create ${plan.creates.length} account(s) and rename ${plan.renames.length}${alignedNote}${statusNote}. Gradient calls: ${client.transport.stats.calls} (reads only).`
-			: `Gradient calls: ${client.transport.stats.calls}. Created ${created} account(s) in ${postCount} request(s)${rereads ? ` (accounts re-read ${rereads}x after "already exists")` : ''}, renamed ${renamed.size - failedRenames}${alignedNote}${failedRenames ? `, ${failedRenames} rename(s) failed` : ''}${statusNote}.`,
+			: `Gradient calls: ${client.transport.stats.calls}. Created ${created} account(s) in ${postCount} request(s)${rereads ? ` (accounts re-read ${rereads}x after "already exists")` : ''}, renamed ${renamed.size - failedRenames}${alignedNote}${failedRenames ? `, ${failedRenames} rename(s) failed (the accounts are still used; first: ${renameFailures[0]})` : ''}${statusNote}.`,
 		location: 'outputPane',
 	});
 	return finish();
