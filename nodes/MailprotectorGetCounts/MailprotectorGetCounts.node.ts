@@ -40,6 +40,9 @@ interface Ask {
 	productNames: ProductNameRule[];
 }
 
+/** Warnings shown as execution hints, at most. */
+const MAX_WARNINGS = 20;
+
 /** Pages of customers one list search reads at most before it hands back a token. */
 const SEARCH_PAGES = 4;
 
@@ -386,15 +389,20 @@ async function runWalk(
 		type: 'info',
 		location: 'outputPane',
 	});
-	for (const s of result.skipped) {
+	const warnings = [
+		...result.skipped.map((s) => `Customer ${s.customerId} was skipped: ${s.reason}`),
+		...result.notes,
+	];
+	// A flaky API could produce thousands; the stamp keeps every skipped customer anyway.
+	for (const message of warnings.slice(0, MAX_WARNINGS)) {
+		ctx.addExecutionHints({ message, type: 'warning', location: 'outputPane' });
+	}
+	if (warnings.length > MAX_WARNINGS) {
 		ctx.addExecutionHints({
-			message: `Customer ${s.customerId} was skipped: ${s.reason}`,
+			message: `... and ${warnings.length - MAX_WARNINGS} more like these (skipped customers are all listed in walk.skipped)`,
 			type: 'warning',
 			location: 'outputPane',
 		});
-	}
-	for (const note of result.notes) {
-		ctx.addExecutionHints({ message: note, type: 'warning', location: 'outputPane' });
 	}
 	return rows.map((row) => ({ ...row, walk: stamp }));
 }
