@@ -1,12 +1,14 @@
 import type { IDataObject, INodeExecutionData } from 'n8n-workflow';
 
 import { GradientAssignCustomer } from '../nodes/GradientAssignCustomer/GradientAssignCustomer.node';
+import { GradientMapService } from '../nodes/GradientMapService/GradientMapService.node';
+import { MailprotectorGetCounts } from '../nodes/MailprotectorGetCounts/MailprotectorGetCounts.node';
 import { descriptionOf, parseIdList } from '../nodes/GradientAssignCustomer/execute';
 import { planAccounts } from '../nodes/shared/accounts';
 import type { WalkStamp } from '../nodes/shared/walk';
 import { pairKey } from '../nodes/shared/walk';
 import type { GradientEmulator, MpDataset } from './emulators';
-import { makeDataset, startGradient } from './emulators';
+import { expectedCounts, makeDataset, startGradient, startMailprotector } from './emulators';
 import type { RunResult } from './harness/engine';
 import { runWorkflow } from './harness/engine';
 import { chain, credentialsFor, nodeType } from './harness/fixtures';
@@ -15,7 +17,11 @@ import type { ScriptedServer } from './harness/scriptedServer';
 import { startScriptedServer } from './harness/scriptedServer';
 
 const NODE = 'Assign';
-const nodeTypes = { [nodeType('gradientAssignCustomer')]: new GradientAssignCustomer() };
+const nodeTypes = {
+	[nodeType('gradientAssignCustomer')]: new GradientAssignCustomer(),
+	[nodeType('gradientMapService')]: new GradientMapService(),
+	[nodeType('mailprotectorGetCounts')]: new MailprotectorGetCounts(),
+};
 
 // --- data ----------------------------------------------------------------------------------
 
@@ -696,5 +702,44 @@ describe('requests Gradient receives', () => {
 		expect(hints(r)[0]).toContain('1 rename(s) failed (the accounts are still used; first:');
 		// 400 is not retried: one POST, one PATCH.
 		expect(server.arrivals.filter((a) => a.method !== 'GET')).toHaveLength(2);
+	});
+});
+
+// --- fed by the real Get Counts ---------------------------------------------------------------
+
+describe('Get Counts -> Assign Customer -> Map Service', () => {
+	it('takes what Get Counts emits: one account per customer, described by its first active domain', async () => {
+		const dataset = makeDataset({ customers: 8 });
+		const mp = await startMailprotector({ dataset });
+		emulators.push(mp);
+		const g = await gradient({ dataset });
+		const workflow = chain([
+			{ name: 'Counts', type: 'mailprotectorGetCounts', credentials: ['mailprotectorApi'] },
+			{ name: NODE, type: 'gradientAssignCustomer', credentials: ['gradientApi'] },
+			{ name: 'Map', type: 'gradientMapService', credentials: ['gradientApi'] },
+		]);
+		const r = await runWorkflow({
+			workflow,
+			nodeTypes,
+			credentials: credentialsFor({ mailprotectorUrl: mp.url, gradientUrl: g.url }),
+			mode: 'cli',
+		});
+		expectNoError(r);
+		const expected = expectedCounts(dataset);
+		const customers = [...new Set(expected.map((e) => e.customerId))];
+		expect(r.output('Map')).toHaveLength(expected.length);
+		expect(g.state.accounts.map((a) => a.id).sort()).toEqual([...customers].sort());
+		for (const account of g.state.accounts) {
+			expect(account.description).toBe(firstActiveDomain(dataset, Number(account.id)));
+		}
+		expect(g.state.vendor.skus.map((s) => s.name).sort()).toEqual(
+			[...new Set(expected.map((e) => e.product))].sort(),
+		);
+		expect(g.state.duplicates()).toEqual({ accounts: [], services: [] });
+		expect(r.output('Map')[0].json).toMatchObject({
+			gradientAccountId: expected[0].customerId,
+			product: expected[0].product,
+			count: expected[0].count,
+		});
 	});
 });
