@@ -549,7 +549,9 @@ describe('Gradient Assign Customer against the emulator', () => {
 			gradientAccountId: String(dataset.customers[0].id),
 		});
 		expect(r.staticDataChanged).toBe(false);
-		expect(hints(r).join(' ')).toContain('would create 3 account(s) and rename 1');
+		expect(hints(r).join(' ')).toContain(
+			`would create 3 account(s) and rename 1 ("Old Name" -> "${dataset.customers[1].name}")`,
+		);
 		expect(hints(r).join(' ')).toContain('would set the integration status to pending');
 	});
 

@@ -316,10 +316,17 @@ export async function assignCustomers(this: IExecuteFunctions): Promise<INodeExe
 		(c) => c.alignedTo && c.action !== 'existing',
 	);
 	const alignedNote = aligned.length ? `, ${aligned.length} to their PSA client's spelling` : '';
+	// The first few renames by name: the MSP checks those, a count alone says little.
+	const renameList = plan.renames.length
+		? ` (${plan.renames
+				.slice(0, 5)
+				.map((r) => `"${r.from}" -> "${r.name}"`)
+				.join(', ')}${plan.renames.length > 5 ? ', ...' : ''})`
+		: '';
 	hints.push({
 		message: dryRun
-			? `Dry run, nothing written: would create ${plan.creates.length} account(s) and rename ${plan.renames.length}${alignedNote}${statusNote}. Gradient calls: ${client.transport.stats.calls} (reads only).`
-			: `Gradient calls: ${client.transport.stats.calls}. Created ${created} account(s) in ${postCount} request(s)${rereads ? ` (accounts re-read ${rereads}x after "already exists")` : ''}, renamed ${renamed.size - failedRenames}${alignedNote}${failedRenames ? `, ${failedRenames} rename(s) failed (the accounts are still used; first: ${renameFailures[0]})` : ''}${statusNote}.`,
+			? `Dry run, nothing written: would create ${plan.creates.length} account(s) and rename ${plan.renames.length}${renameList}${alignedNote}${statusNote}. Gradient calls: ${client.transport.stats.calls} (reads only).`
+			: `Gradient calls: ${client.transport.stats.calls}. Created ${created} account(s) in ${postCount} request(s)${rereads ? ` (accounts re-read ${rereads}x after "already exists")` : ''}, renamed ${renamed.size - failedRenames}${renameList}${alignedNote}${failedRenames ? `, ${failedRenames} rename(s) failed (the accounts are still used; first: ${renameFailures[0]})` : ''}${statusNote}.`,
 		location: 'outputPane',
 	});
 	return finish();
