@@ -28,8 +28,8 @@ export interface TransportSettings {
 }
 
 export const MAILPROTECTOR_DEFAULTS: TransportSettings = {
-	// Mailprotector publishes no limit; 40/s walks 2,000 customers in about a minute.
-	requestsPerSecond: 40,
+	// Mailprotector publishes no limit; 100/s, evenly spaced, walks 2,000 customers in about a minute.
+	requestsPerSecond: 100,
 	concurrency: 8,
 	maxRetries: 5,
 	retryBaseMs: 500,
