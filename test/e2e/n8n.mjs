@@ -130,27 +130,46 @@ function sh(cmd, args, { cwd, env, label }) {
 
 let packed;
 
-/** `npm run build` (unless build: false) and `npm pack`; once per process. Returns the .tgz path. */
+/**
+ * `npm run build` (unless build: false) and `npm pack`; once per process. Returns the .tgz path.
+ * Other people may build in the same tree at the same moment (`n8n-node build` starts by
+ * deleting dist/), so the packed file list is checked against package.json and the
+ * build + pack is repeated when something is missing.
+ */
 export function packPackage({ log = console.log, build = true } = {}) {
 	if (packed && fs.existsSync(packed)) return packed;
 	const env = cleanEnv();
-	if (build) {
-		const t0 = Date.now();
-		log('package: npm run build');
-		sh('npm', ['run', 'build'], { cwd: repoRoot, env, label: 'npm run build' });
-		log(`package: built in ${seconds(Date.now() - t0)}`);
-	}
+	const manifest = JSON.parse(fs.readFileSync(path.join(repoRoot, 'package.json'), 'utf8'));
+	const wanted = [...manifest.n8n.nodes, ...manifest.n8n.credentials];
 	const dest = fs.mkdtempSync(path.join(os.tmpdir(), 'mpg-pack-'));
-	const out = sh('npm', ['pack', '--json', '--pack-destination', dest], {
-		cwd: repoRoot,
-		env,
-		label: 'npm pack',
-	});
-	const info = JSON.parse(out.slice(out.indexOf('[')))[0];
-	packed = path.join(dest, info.filename);
-	log(`package: packed ${info.filename} (${info.entryCount} files, ${info.size} bytes)`);
 	process.on('exit', () => fs.rmSync(dest, { recursive: true, force: true }));
-	return packed;
+	for (let attempt = 1; ; attempt++) {
+		if (build) {
+			const t0 = Date.now();
+			log('package: npm run build');
+			sh('npm', ['run', 'build'], { cwd: repoRoot, env, label: 'npm run build' });
+			log(`package: built in ${seconds(Date.now() - t0)}`);
+		}
+		const out = sh('npm', ['pack', '--json', '--pack-destination', dest], {
+			cwd: repoRoot,
+			env,
+			label: 'npm pack',
+		});
+		const info = JSON.parse(out.slice(out.indexOf('[')))[0];
+		const files = new Set(info.files.map((f) => f.path));
+		const missing = wanted.filter((f) => !files.has(f));
+		if (missing.length === 0) {
+			packed = path.join(dest, info.filename);
+			log(`package: packed ${info.filename} (${info.entryCount} files, ${info.size} bytes)`);
+			return packed;
+		}
+		if (!build || attempt >= 3) {
+			throw new Error(`the packed package lacks ${missing.join(', ')} (is dist/ built?)`);
+		}
+		log(
+			`package: the tarball lacks ${missing.length} file(s) (dist/ changed while packing?); building again`,
+		);
+	}
 }
 
 /**
@@ -485,4 +504,70 @@ function readText(file) {
 
 function tail(file, n = 4000) {
 	return readText(file).slice(-n);
+}
+
+// ---------------------------------------------------------------------------------------------
+// The example workflows and the emulator credentials (shared by the e2e test and the demo).
+
+export const WORKFLOW_IDS = {
+	nightly: 'mpgNightlySync01',
+	weekly: 'mpgWeeklyDryRun1',
+	errors: 'mpgErrorAlerts01',
+};
+const EXAMPLE_FILES = {
+	nightly: 'nightly-sync.workflow.json',
+	weekly: 'weekly-dry-run.workflow.json',
+	errors: 'error-alert.workflow.json',
+};
+
+/** An example workflow from examples/ (a fresh object each call). */
+export function loadExample(which) {
+	return JSON.parse(fs.readFileSync(path.join(repoRoot, 'examples', EXAMPLE_FILES[which]), 'utf8'));
+}
+
+/**
+ * The copy of an example that `n8n execute` can run: the CLI command does not load n8n's
+ * Data Table module ("Attempted to use Data table node but the module is disabled"), so the
+ * audit-table nodes are disabled (a disabled node passes its items through). The server runs
+ * them as they are. Returns { workflow, disabled: [names] }.
+ */
+export function cliCopy(workflow, { edit } = {}) {
+	const copy = structuredClone(workflow);
+	const disabled = [];
+	for (const n of copy.nodes) {
+		if (n.type === 'n8n-nodes-base.dataTable') {
+			n.disabled = true;
+			disabled.push(n.name);
+		}
+	}
+	edit?.(copy);
+	return { workflow: copy, disabled };
+}
+
+/** Credentials for the emulators, from test/e2e/credentials.example.json with URLs and keys set. */
+export function emulatorCredentials(mp, gradient) {
+	const list = JSON.parse(fs.readFileSync(path.join(here, 'credentials.example.json'), 'utf8'));
+	for (const c of list) {
+		if (c.type === 'mailprotectorApi') {
+			Object.assign(c.data, {
+				apiKey: mp.apiKey,
+				resellerId: String(mp.resellerId),
+				baseUrl: mp.url,
+			});
+		}
+		if (c.type === 'gradientApi') {
+			Object.assign(c.data, {
+				vendorApiKey: gradient.vendorApiKey,
+				partnerApiKey: gradient.partnerApiKey,
+				baseUrl: gradient.url,
+			});
+		}
+	}
+	return list;
+}
+
+export function nodeById(workflow, name) {
+	const n = workflow.nodes.find((x) => x.name === name);
+	if (!n) throw new Error(`no node "${name}" in ${workflow.name}`);
+	return n;
 }
