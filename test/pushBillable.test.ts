@@ -9,6 +9,7 @@ import { GradientPushBillable } from '../nodes/GradientPushBillable/GradientPush
 import { apiError } from '../nodes/shared/errors';
 import type { OrgState } from '../nodes/shared/ledger';
 import { STATE_KEY, emptyState, parseApprovals } from '../nodes/shared/ledger';
+import { Pacer } from '../nodes/shared/pacing';
 import type { CountClient, PlanSettings } from '../nodes/shared/push';
 import {
 	DEFAULT_FIELDS,
@@ -205,6 +206,27 @@ describe('push run (pure, with a stand-in client)', () => {
 		const report = await runPlan(client, plan(3), { dryRun: true, concurrency: 2 });
 		expect(report.results.map((r) => r.outcome)).toEqual(['dry_run', 'dry_run', 'dry_run']);
 		expect(report.rebuild.status).toBe('dry_run');
+	});
+});
+
+describe('pacing the pushes', () => {
+	it('does not burst when the event loop stalls while requests wait for their slots', async () => {
+		const pacer = new Pacer(50); // one slot every 20 ms
+		await pacer.take(); // the first slot is now: taken before the others queue up
+		const starts: number[] = [];
+		const waiters = Array.from({ length: 10 }, async () => {
+			await pacer.take();
+			starts.push(Date.now());
+		});
+		// A 150 ms stall (GC, a big JSON parse): eight waiters' slots pass meanwhile.
+		const until = Date.now() + 150;
+		while (Date.now() < until) {
+			// busy
+		}
+		await Promise.all(waiters);
+		starts.sort((a, b) => a - b);
+		const most = Math.max(...starts.map((t) => starts.filter((u) => u >= t && u < t + 40).length));
+		expect(most).toBeLessThanOrEqual(3); // 40 ms hold two slots, plus one a slot late
 	});
 });
 

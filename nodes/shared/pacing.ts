@@ -2,7 +2,8 @@ import { sleep } from 'n8n-workflow';
 
 /**
  * Fixed spacing between request starts: one slot every 1000/rate ms. An idle pacer does not
- * bank slots, so there is never a catch-up burst; any 1 s window holds at most rate + 1 starts.
+ * bank slots, so there is never a catch-up burst; a request starts at most one slot after its
+ * own slot, so any 1 s window holds at most rate + 2 starts, even after the event loop stalls.
  * Retries take a slot like any request, so they count against the rate too.
  */
 export class Pacer {
@@ -16,10 +17,20 @@ export class Pacer {
 
 	async take(): Promise<void> {
 		if (this.interval === 0) return;
-		const now = Date.now();
-		const at = Math.max(now, this.next);
+		let at = Math.max(Date.now(), this.next);
 		this.next = at + this.interval;
-		if (at > now) await sleep(at - now);
+		for (;;) {
+			const now = Date.now();
+			if (at > now) {
+				await sleep(at - now);
+				continue;
+			}
+			// Woken more than a slot late (the event loop stalled, e.g. in GC): every waiter woke
+			// together, so leaving now would be a burst. Take a fresh slot behind the others instead.
+			if (now - at <= this.interval) return;
+			at = Math.max(now, this.next);
+			this.next = at + this.interval;
+		}
 	}
 
 	/** Push the next slot out, e.g. after a 429, so no one sends until the server has cooled. */
