@@ -74,6 +74,51 @@ export function takeScreenshots(runtime, opts) {
 	});
 }
 
+/**
+ * The editor pages worth capturing for the nightly sync: the canvas, one run, two parameter
+ * panels (PNGs under `dir`, outside anything the build copies into dist).
+ */
+export function nightlyPages(workflow, executionId, dir) {
+	const id = (name) => workflow.nodes.find((n) => n.name === name).id;
+	const ours = [
+		'Mailprotector Get Counts',
+		'Gradient Assign Customer',
+		'Gradient Map Service',
+		'Gradient Push Billable',
+	];
+	return [
+		{
+			name: 'nightly sync canvas',
+			path: `/workflow/${workflow.id}`,
+			expect: ours,
+			file: path.join(dir, 'nightly-sync-workflow.png'),
+		},
+		...(executionId
+			? [
+					{
+						name: 'a scheduled run',
+						path: `/workflow/${workflow.id}/executions/${executionId}`,
+						expect: ['Gradient Push Billable'],
+						file: path.join(dir, 'nightly-sync-execution.png'),
+						settleMs: 3000,
+					},
+				]
+			: []),
+		{
+			name: 'Get Counts parameters',
+			path: `/workflow/${workflow.id}/${id('Mailprotector Get Counts')}`,
+			expect: ['Mailprotector Get Counts', 'Count Rule'],
+			file: path.join(dir, 'get-counts-parameters.png'),
+		},
+		{
+			name: 'Push Billable parameters',
+			path: `/workflow/${workflow.id}/${id('Gradient Push Billable')}`,
+			expect: ['Gradient Push Billable', 'Dry Run', 'Zero Vanished Pairs'],
+			file: path.join(dir, 'push-billable-parameters.png'),
+		},
+	];
+}
+
 // ---------------------------------------------------------------------------------------------
 // The script half (Node 24).
 

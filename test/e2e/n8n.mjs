@@ -4,6 +4,7 @@
 // memory of an n8n process. Plain ESM, runs on the machine's Node 20.
 import { spawn, spawnSync } from 'node:child_process';
 import fs from 'node:fs';
+import { createRequire } from 'node:module';
 import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
@@ -484,6 +485,75 @@ export class N8n {
 		const text = await res.text();
 		if (!res.ok) throw new Error(`${method} ${pathname}: HTTP ${res.status} ${text.slice(0, 500)}`);
 		return text ? JSON.parse(text) : undefined;
+	}
+
+	/** Publishes (activates) a workflow on the running server: its triggers start firing. */
+	async activate(workflowId, headers) {
+		headers ??= await this.login();
+		const wf = (await this.rest(`/rest/workflows/${workflowId}`, { headers })).data;
+		return (
+			await this.rest(`/rest/workflows/${workflowId}/activate`, {
+				method: 'POST',
+				headers,
+				body: { versionId: wf.versionId },
+			})
+		).data;
+	}
+
+	async deactivate(workflowId, headers) {
+		headers ??= await this.login();
+		return (
+			await this.rest(`/rest/workflows/${workflowId}/deactivate`, {
+				method: 'POST',
+				headers,
+				body: {},
+			})
+		).data;
+	}
+
+	/**
+	 * Runs a workflow on the server as the editor's button does (mode "manual": n8n does not save
+	 * static data for it), starting from the named trigger. Resolves the execution id.
+	 */
+	async runManually(workflowId, triggerName, headers) {
+		headers ??= await this.login();
+		const r = await this.rest(`/rest/workflows/${workflowId}/run`, {
+			method: 'POST',
+			headers,
+			body: { triggerToStartFrom: { name: triggerName } },
+		});
+		const id = r.data?.executionId;
+		if (!id)
+			throw new Error(`run of ${workflowId} did not start: ${JSON.stringify(r).slice(0, 300)}`);
+		return id;
+	}
+
+	/** The server's executions of a workflow, newest first: [{ id, mode, status, startedAt, stoppedAt }]. */
+	async listExecutions(workflowId, headers) {
+		headers ??= await this.login();
+		const filter = encodeURIComponent(JSON.stringify({ workflowId }));
+		const r = await this.rest(`/rest/executions?filter=${filter}&limit=50`, { headers });
+		return r.data.results;
+	}
+
+	/**
+	 * Waits until an execution has finished; resolves { id, status, mode, run } where `run` has
+	 * the shape `n8n execute --rawOutput` prints (so outputItems() works on it).
+	 */
+	async waitExecution(id, { headers, timeoutMs = 120000 } = {}) {
+		headers ??= await this.login();
+		const t0 = Date.now();
+		for (;;) {
+			const e = (await this.rest(`/rest/executions/${id}`, { headers })).data;
+			if (e && e.finished !== undefined && !['new', 'running', 'waiting'].includes(e.status)) {
+				const flatted = createRequire(path.join(this.runtime.appDir, 'package.json'))('flatted');
+				const data = typeof e.data === 'string' ? flatted.parse(e.data) : e.data;
+				return { id, status: e.status, mode: e.mode, run: { ...e, data } };
+			}
+			if (Date.now() - t0 > timeoutMs)
+				throw new Error(`execution ${id} not finished after ${timeoutMs / 1000} s`);
+			await new Promise((r) => setTimeout(r, 500));
+		}
 	}
 
 	/** Everything n8n printed so far (commands and server log), for the leak check. */
