@@ -5,7 +5,7 @@
 //    Debian package with apt when it can; takeScreenshots(runtime, opts) runs this file under
 //    Node 24 (built-in fetch and WebSocket) and returns its JSON result.
 //  - run as a script under Node 24: logs in, opens the workflow and node panels, checks that our
-//    node names are on screen, saves PNGs, kills Chromium by its PID.
+//    node names are on screen, saves JPEGs (docs/screenshots), kills Chromium by its PID.
 import { spawn, spawnSync } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
@@ -76,7 +76,7 @@ export function takeScreenshots(runtime, opts) {
 
 /**
  * The editor pages worth capturing for the nightly sync: the canvas, one run, two parameter
- * panels (PNGs under `dir`, outside anything the build copies into dist).
+ * panels (JPEGs under `dir`: the build copies *.png and *.svg into dist, not *.jpg).
  */
 export function nightlyPages(workflow, executionId, dir) {
 	const id = (name) => workflow.nodes.find((n) => n.name === name).id;
@@ -91,7 +91,7 @@ export function nightlyPages(workflow, executionId, dir) {
 			name: 'nightly sync canvas',
 			path: `/workflow/${workflow.id}`,
 			expect: ours,
-			file: path.join(dir, 'nightly-sync-workflow.png'),
+			file: path.join(dir, 'nightly-sync-workflow.jpg'),
 		},
 		...(executionId
 			? [
@@ -99,7 +99,7 @@ export function nightlyPages(workflow, executionId, dir) {
 						name: 'a scheduled run',
 						path: `/workflow/${workflow.id}/executions/${executionId}`,
 						expect: ['Gradient Push Billable'],
-						file: path.join(dir, 'nightly-sync-execution.png'),
+						file: path.join(dir, 'nightly-sync-execution.jpg'),
 						settleMs: 3000,
 					},
 				]
@@ -108,13 +108,13 @@ export function nightlyPages(workflow, executionId, dir) {
 			name: 'Get Counts parameters',
 			path: `/workflow/${workflow.id}/${id('Mailprotector Get Counts')}`,
 			expect: ['Mailprotector Get Counts', 'Count Rule'],
-			file: path.join(dir, 'get-counts-parameters.png'),
+			file: path.join(dir, 'get-counts-parameters.jpg'),
 		},
 		{
 			name: 'Push Billable parameters',
 			path: `/workflow/${workflow.id}/${id('Gradient Push Billable')}`,
 			expect: ['Gradient Push Billable', 'Dry Run', 'Zero Vanished Pairs'],
-			file: path.join(dir, 'push-billable-parameters.png'),
+			file: path.join(dir, 'push-billable-parameters.jpg'),
 		},
 	];
 }
@@ -284,7 +284,9 @@ async function runJob(job) {
 					.catch(() => page.expect);
 			}
 			await sleep(page.settleMs ?? 1500); // let the canvas finish fitting and the icons load
-			const shot = await cdp.send('Page.captureScreenshot', { format: 'png' });
+			// JPEG, not PNG: `n8n-node build` copies every **/*.png of the repo into dist/ (so into
+			// the npm package); *.jpg is left alone.
+			const shot = await cdp.send('Page.captureScreenshot', { format: 'jpeg', quality: 90 });
 			fs.mkdirSync(path.dirname(page.file), { recursive: true });
 			fs.writeFileSync(page.file, Buffer.from(shot.data, 'base64'));
 			shots.push({
