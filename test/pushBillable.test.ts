@@ -746,6 +746,7 @@ describe('Gradient Push Billable through the engine', () => {
 		expect(r.failed).toHaveLength(6);
 		expect(new Set(r.failed.map((i) => i.json.reason)).size).toBe(1);
 		expect(String(r.failed[0].json.reason)).toMatch(/401/);
+		expect(r.failed[0].json).toMatchObject({ status: 'failed', httpStatus: 401, customerId: '1' });
 		assertNoSecretsIn(JSON.stringify(r.failed));
 
 		const thrown = await push(chainItems(g, grid(3)), g.url, {

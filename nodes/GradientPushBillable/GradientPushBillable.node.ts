@@ -9,7 +9,7 @@ import type {
 	IPairedItemData,
 } from 'n8n-workflow';
 
-import { inputError } from '../shared/errors';
+import { failureOf, inputError, reasonOf } from '../shared/errors';
 import { GradientClient } from '../shared/gradient/client';
 import { applyOutcomes, parseApprovals, readOrgState, writeOrgState } from '../shared/ledger';
 import { requestOptions, requestSettings } from '../shared/options';
@@ -298,12 +298,26 @@ export class GradientPushBillable implements INodeType {
 			organizationId = (await client.getOrganization()).organizationId;
 		} catch (error) {
 			if (!this.continueOnFail()) throw asNodeError(node, error);
-			const reason = (error as Error).message;
+			// Nothing can be sent without the organization: every item gets this one reason.
+			const reason = reasonOf(error);
 			const at = new Date().toISOString();
-			out[2] = items.map((item, i) => ({
-				json: { ...item.json, status: 'failed', reason, at, runId },
-				pairedItem: { item: i },
-			}));
+			out[2] = read.map((r) => {
+				const v = 'item' in r ? r.item : r.bad;
+				const failure = {
+					index: v.index,
+					gradientAccountId: v.gradientAccountId ?? null,
+					gradientServiceId: v.gradientServiceId ?? null,
+					customerId: v.customerId ?? '',
+					customerName: v.customerName ?? '',
+					product: v.product ?? '',
+					count: v.count ?? null,
+					previousCount: null,
+					reason,
+				};
+				const json = itemFailureJson(runId, failure, at);
+				json.httpStatus = failureOf(error)?.status ?? null;
+				return { json, pairedItem: { item: v.index } };
+			});
 			return out;
 		}
 

@@ -25,8 +25,8 @@ export class Pacer {
 				await sleep(at - now);
 				continue;
 			}
-			// Woken more than a slot late (the event loop stalled, e.g. in GC): every waiter woke
-			// together, so leaving now would be a burst. Take a fresh slot behind the others instead.
+			// Woken more than a slot late (the event loop stalled, e.g. in GC): every waiter
+			// woke together, so leaving now would be a burst. Take a fresh slot behind the others.
 			if (now - at <= this.interval) return;
 			at = Math.max(now, this.next);
 			this.next = at + this.interval;
