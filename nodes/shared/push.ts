@@ -426,7 +426,7 @@ export function planPush(
 	for (const seen of summary.walks.values()) {
 		const verdict = walkVerdict(seen);
 		if (verdict.usable) usable.push(seen);
-		else if (zeroing || !settings.zeroVanished) notes.push(`No zeroing from ${verdict.reason}.`);
+		else if (zeroing) notes.push(`No zeroing from ${verdict.reason}.`);
 	}
 	if (zeroing && summary.walks.size > 0 && usable.length === 0) {
 		zeroing = false;
