@@ -2,6 +2,19 @@
 // the benchmarks: a user folder, our package installed the way users install community
 // packages, CLI imports and executions, a server on 127.0.0.1 with an owner, and the peak
 // memory of an n8n process. Plain ESM, runs on the machine's Node 20.
+//
+//   const runtime = await ensureRuntime();                  // runtime.mjs
+//   const userFolder = makeUserFolder();
+//   installPackage(userFolder);                            // npm run build, npm pack, npm install
+//   const n8n = new N8n({ runtime, userFolder });
+//   await n8n.importCredentials(emulatorCredentials(mp, gradient));
+//   await n8n.importWorkflow(loadExample('nightly'));
+//   const r = await n8n.executeWorkflow(WORKFLOW_IDS.nightly);
+//   r.status, outputItems(r.run, 'Gradient Push Billable', 0), r.ms,
+//   r.memory.peakKb (VmHWM of n8n), r.memory.treePeakKb (n8n + task runners, sampled)
+//   await n8n.startServer({ port }); await n8n.login(); ...; await n8n.stopServer();
+//   removeFolder(userFolder);
+// For any other child process: const m = watchMemory(child.pid); ...; m.stop().peakKb.
 import { spawn, spawnSync } from 'node:child_process';
 import fs from 'node:fs';
 import { createRequire } from 'node:module';
