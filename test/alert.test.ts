@@ -369,6 +369,37 @@ describe('Gradient Alert through the engine', () => {
 		expect(posts()).toHaveLength(0);
 	});
 
+	it('refuses a due date that is no date, naming the item and the field', async () => {
+		const items = [{ gradientAccountId: '7', customerName: 'Acme', count: 1 }];
+		const parameters = { ...perItem, options: { dueDate: 'tomorrow-ish' } };
+		const r = await alert(items, g.url, { parameters });
+		expect(r.nodeError(NODE)?.message).toBe(
+			'Item 0: field "Due Date" is not a date ("tomorrow-ish")',
+		);
+		const kept = await alert(items, g.url, { parameters, continueOnFail: true });
+		expect(kept.out[0].json.error).toMatch(/Due Date/);
+		expect(posts()).toHaveLength(0);
+	});
+
+	it('with Continue On Fail, a rejected credential gives every ticket the one reason', async () => {
+		const items = [
+			{ gradientAccountId: '7', customerName: 'Acme', count: 1 },
+			{ gradientAccountId: '7', customerName: 'Acme', count: 2 },
+		];
+		const r = await alert(items, g.url, {
+			parameters: perItem,
+			continueOnFail: true,
+			credentials: { partnerApiKey: 'nope' },
+		});
+		expect(r.error).toBeUndefined();
+		expect(r.out.map((i) => i.json.alertStatus)).toEqual(['failed', 'failed']);
+		expect(new Set(r.out.map((i) => i.json.error)).size).toBe(1);
+		expect(String(r.out[0].json.error)).toMatch(/401/);
+		expect(r.out[1].pairedItem).toEqual({ item: 1 });
+		expect(g.log).toHaveLength(1);
+		assertNoSecretsIn(r.out);
+	});
+
 	it('stops at once on 401 without leaking a key', async () => {
 		const r = await alert([{ gradientAccountId: '7', customerName: 'Acme', count: 1 }], g.url, {
 			parameters: perItem,

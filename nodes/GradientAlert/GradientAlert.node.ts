@@ -324,22 +324,40 @@ export class GradientAlert implements INodeType {
 		const output: INodeExecutionData[] = [];
 		const planned: Planned[] = [];
 
-		const common = (i: number): Omit<NewAlert, 'title' | 'description' | 'alertId'> => {
+		const refuse = (i: number, field: string, problem: string, fix: string) => {
+			const error = inputError(node, i, field, problem, fix);
+			if (!this.continueOnFail()) throw error;
+			output.push({ json: { ...items[i].json, error: error.message }, pairedItem: { item: i } });
+		};
+		/** Priority, status, due date and service of item i; undefined when the due date is no date. */
+		const common = (
+			i: number,
+			refused: number[] = [i],
+		): Omit<NewAlert, 'title' | 'description' | 'alertId'> | undefined => {
 			const o = this.getNodeParameter('options', i, {}) as IDataObject;
 			const alert: Omit<NewAlert, 'title' | 'description' | 'alertId'> = {
 				priority: Number(this.getNodeParameter('priority', i, 1)),
 				status: Number(this.getNodeParameter('ticketStatus', i, 1)),
 			};
 			const due = text(o.dueDate);
-			if (due) alert.dueDateTime = new Date(due).toISOString();
+			if (due) {
+				const date = new Date(due);
+				if (Number.isNaN(date.getTime())) {
+					for (const r of refused) {
+						refuse(
+							r,
+							'Due Date',
+							`is not a date ("${due.slice(0, 40)}")`,
+							'Set Options > Due Date to a date and time, e.g. 2025-02-01T09:00:00Z.',
+						);
+					}
+					return undefined;
+				}
+				alert.dueDateTime = date.toISOString();
+			}
 			const serviceId = text(o.serviceId);
 			if (serviceId) alert.serviceId = serviceId;
 			return alert;
-		};
-		const refuse = (i: number, field: string, problem: string, fix: string) => {
-			const error = inputError(node, i, field, problem, fix);
-			if (!this.continueOnFail()) throw error;
-			output.push({ json: { ...items[i].json, error: error.message }, pairedItem: { item: i } });
 		};
 
 		if (mode === 'perItem') {
@@ -361,11 +379,13 @@ export class GradientAlert implements INodeType {
 					refuse(i, 'Title', 'is empty', 'Give the ticket a title.');
 					continue;
 				}
+				const shared = common(i);
+				if (!shared) continue;
 				const alertId = ownId || alertIdFor(accountId, title, description);
 				planned.push({
 					items: [i],
 					accountId,
-					alert: { title, description, alertId, ...common(i) },
+					alert: { title, description, alertId, ...shared },
 					base: { ...items[i].json },
 				});
 			}
@@ -395,6 +415,9 @@ export class GradientAlert implements INodeType {
 				}
 				groups.set(category, [...(groups.get(category) ?? []), i]);
 			}
+			// A summary takes its options from the first item; a bad one refuses every item.
+			const shared = groups.size ? common(0, [...groups.values()].flat()) : undefined;
+			if (groups.size && !shared) return [output];
 			for (const [category, indexes] of groups) {
 				const ticket = summaryTicket({
 					category,
@@ -412,7 +435,7 @@ export class GradientAlert implements INodeType {
 					alert: {
 						...ticket,
 						alertId: ownId ? `${ownId}-${category}` : ticket.alertId,
-						...common(0),
+						...shared!,
 					},
 					base: {
 						category,
@@ -433,7 +456,20 @@ export class GradientAlert implements INodeType {
 			// The organization keys the memory of sent alerts (beside Push's ledger).
 			organizationId = (await client.getOrganization()).organizationId;
 		} catch (error) {
-			throw asNodeError(node, error);
+			if (!this.continueOnFail()) throw asNodeError(node, error);
+			// Nothing can be sent without the organization: every ticket gets this one reason.
+			for (const p of planned) {
+				output.push({
+					json: {
+						...p.base,
+						alertId: p.alert.alertId,
+						alertStatus: 'failed',
+						error: reasonOf(error),
+					},
+					pairedItem: paired(p.items),
+				});
+			}
+			return [output];
 		}
 		const staticData = this.getWorkflowStaticData('global');
 		const { state } = readOrgState(staticData, organizationId);
