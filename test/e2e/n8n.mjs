@@ -150,7 +150,10 @@ let packed;
  * deleting dist/), so the packed file list is checked against package.json and the
  * build + pack is repeated when something is missing.
  */
-export function packPackage({ log = console.log, build = true } = {}) {
+export function packPackage({
+	log = console.log,
+	build = process.env.MPG_E2E_SKIP_BUILD !== '1',
+} = {}) {
 	if (packed && fs.existsSync(packed)) return packed;
 	const env = cleanEnv();
 	const manifest = JSON.parse(fs.readFileSync(path.join(repoRoot, 'package.json'), 'utf8'));
@@ -191,7 +194,10 @@ export function packPackage({ log = console.log, build = true } = {}) {
  * <userFolder>/.n8n/nodes with `npm install --legacy-peer-deps --ignore-scripts` (so npm does
  * not bring its own n8n-workflow). Returns the installed package folder.
  */
-export function installPackage(userFolder, { log = console.log, tgz, build = true } = {}) {
+export function installPackage(
+	userFolder,
+	{ log = console.log, tgz, build = process.env.MPG_E2E_SKIP_BUILD !== '1' } = {},
+) {
 	const t0 = Date.now();
 	tgz ??= packPackage({ log, build });
 	const nodesDir = path.join(userFolder, '.n8n', 'nodes');

@@ -2,7 +2,7 @@
 // `npm test`: build, the contract check, every jest suite (unit, engine, emulator, soak,
 // bad-input catalogue), then the end-to-end run in a real n8n. Prints one closing line with
 // the totals. MPG_SKIP_E2E=1 skips the real-n8n stage (local iteration only; CI runs it).
-import { spawnSync } from 'node:child_process';
+import { spawn, spawnSync } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
@@ -50,13 +50,20 @@ if (jestStatus !== 0 && failed === 0) failed++;
 if (process.env.MPG_SKIP_E2E === '1') {
 	console.log('\n=== e2e: skipped (MPG_SKIP_E2E=1)');
 } else {
-	const e2e = spawnSync(process.execPath, [path.join(root, 'test', 'e2e', 'sync.e2e.mjs')], {
-		cwd: root,
-		encoding: 'utf8',
-		stdio: ['ignore', 'pipe', 'inherit'],
-		maxBuffer: 64 * 1024 * 1024,
+	// Streamed live (the e2e runs for minutes) and kept to read its closing line.
+	const e2e = await new Promise((resolve) => {
+		const child = spawn(process.execPath, [path.join(root, 'test', 'e2e', 'sync.e2e.mjs')], {
+			cwd: root,
+			env: { ...process.env, MPG_E2E_SKIP_BUILD: '1' },
+			stdio: ['ignore', 'pipe', 'inherit'],
+		});
+		let stdout = '';
+		child.stdout.on('data', (chunk) => {
+			stdout += chunk;
+			process.stdout.write(chunk);
+		});
+		child.on('close', (status) => resolve({ status, stdout }));
 	});
-	process.stdout.write(e2e.stdout ?? '');
 	const m = /e2e: (\d+) passed, (\d+) failed/.exec(e2e.stdout ?? '');
 	if (m) {
 		passed += Number(m[1]);
