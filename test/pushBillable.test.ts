@@ -51,6 +51,31 @@ describe('push plan (pure)', () => {
 			DEFAULT_FIELDS,
 		);
 
+	it('previews a service a dry-run Map Service would create, but never pushes without an id', () => {
+		const planned = {
+			gradientServiceId: null,
+			gradientServiceAction: 'would_create',
+			gradientServiceName: 'CloudFilter',
+		};
+		const dry = readItem(
+			{ customerId: '1', product: 'CloudFilter', count: 4, gradientAccountId: 'a', ...planned },
+			0,
+			DEFAULT_FIELDS,
+			true,
+		);
+		expect(dry).toMatchObject({
+			item: { gradientServiceId: '(new service) CloudFilter', count: 4 },
+		});
+		const live = readItem(
+			{ customerId: '1', product: 'CloudFilter', count: 4, gradientAccountId: 'a', ...planned },
+			0,
+			DEFAULT_FIELDS,
+		);
+		expect(live).toMatchObject({
+			bad: { field: 'gradientServiceId', problem: 'is missing or empty' },
+		});
+	});
+
 	it('reads counts strictly', () => {
 		expect(readCount(3)).toEqual({ count: 3 });
 		expect(readCount(' 12 ')).toEqual({ count: 12 });

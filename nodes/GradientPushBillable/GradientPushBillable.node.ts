@@ -277,7 +277,7 @@ export class GradientPushBillable implements INodeType {
 		};
 
 		const fields = fieldNames(options);
-		const read: ReadItem[] = items.map((item, i) => readItem(item.json, i, fields));
+		const read: ReadItem[] = items.map((item, i) => readItem(item.json, i, fields, dryRun));
 		if (!this.continueOnFail()) {
 			// Bad input stops the node before anything is sent: never a push of a wrong number.
 			for (const r of read) {

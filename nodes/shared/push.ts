@@ -105,10 +105,24 @@ export function readCount(value: unknown): { count: number } | { problem: string
 	return { count: n };
 }
 
+/** Stands in for the id of a service a dry-run Map Service would create, in a dry run only. */
+export function plannedServiceId(json: IDataObject): string | undefined {
+	if (json.gradientServiceAction !== 'would_create') return undefined;
+	const name = readText(json.gradientServiceName) ?? readText(json.product);
+	return name ? `(new service) ${name}` : undefined;
+}
+
 /** Reads one input item; never guesses a number. */
-export function readItem(json: IDataObject, index: number, fields: FieldNames): ReadItem {
+export function readItem(
+	json: IDataObject,
+	index: number,
+	fields: FieldNames,
+	dryRun = false,
+): ReadItem {
 	const gradientAccountId = readId(fieldValue(json, fields.gradientAccountId));
-	const gradientServiceId = readId(fieldValue(json, fields.gradientServiceId));
+	const gradientServiceId =
+		readId(fieldValue(json, fields.gradientServiceId)) ??
+		(dryRun ? plannedServiceId(json) : undefined);
 	const counted = readCount(fieldValue(json, fields.count));
 	const product = readText(fieldValue(json, fields.product)) ?? '';
 	const customerId =
