@@ -47,7 +47,8 @@ function withContinueOnFail(row: Row): string {
 			row.setup.node === 'getCounts' || row.setup.node === 'alert'
 				? `${output} output, as an item with \`error\``
 				: `**${output}**, with \`reason\`${row.cof.field ? ` and \`field: "${row.cof.field}"\`` : ''}`;
-		return `${items} → ${where}`;
+		const gap = row.cofWithoutFix ? ' (**Gap:** the item carries the message, not the fix)' : '';
+		return `${items} → ${where}${gap}`;
 	}
 	if (row.hint && row.outcome === 'stops') return 'goes on; the message becomes a warning hint';
 	return 'same as without';
@@ -96,14 +97,13 @@ export function renderCatalogue(rows: Row[]): string {
 		out.push('');
 	}
 	out.push(
-		'## Known bugs (tests marked `.failing`)',
+		'## Known bug (test marked `.failing`)',
 		'',
 		'- Map Service re-sends `POST /api/vendor-api/service` when Gradient answers it 2xx with an unreadable body: the transport retries it, and each retry creates another service of the same name (`api-gr-create-service-malformed`).',
-		'- Gradient Alert throws on a failed organization read (401, 403, network) even with Continue On Fail; n8n then passes the input items on unchanged, with no `alertStatus` and no `error` (`cred-gr-vendor-wrong-alert`).',
 		'',
 		'## Other gaps (reported)',
 		'',
-		"- Push Billable, with Continue On Fail, when the organization read fails (any `cred-gr-*` or `api-gr-org-*` row): the Failed items' `reason` is the error message only, without the fix the other nodes add (e.g. `Gradient rejected the credentials (401) on GET /api/vendor-api/organization`, nothing about the keys), and they carry no `httpStatus`.",
+		"- Gradient Alert, with Continue On Fail, puts only the error message on a refused item (`error: error.message`), not the fix that the message's description holds (rows marked **Gap** in the Continue On Fail column).",
 		'- A 5xx after the retries says "pairs already done are not repeated" on every node and API, Mailprotector reads included, where it only holds for Push Billable.',
 		'',
 	);
