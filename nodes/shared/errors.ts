@@ -64,6 +64,12 @@ function hint(f: CallFailure): { message: string; description: string } {
 			description: `The key's role may not read this. Use the API key of a reseller-level manager role.${said}`,
 		};
 	}
+	if (s === 404 && f.api === 'Gradient' && f.endpoint.includes('/alerting/')) {
+		return {
+			message: `Gradient cannot ticket this account yet (404 on ${f.endpoint})`,
+			description: `Gradient opens tickets only for accounts mapped to a PSA company. Map the account in Synthesize (or send run summaries to a mapped house account).${said}`,
+		};
+	}
 	if (s === 404) {
 		return {
 			message: `${f.api} does not know ${f.endpoint} (404)`,
@@ -79,7 +85,7 @@ function hint(f: CallFailure): { message: string; description: string } {
 	if (s >= 500) {
 		return {
 			message: `${f.api} had a server error on ${f.endpoint} (${s})${tries}`,
-			description: `${f.api} did not recover within the retries. Run the workflow again later; pairs already done are not repeated.${said}`,
+			description: `${f.api} did not recover within the retries. Run the workflow again later.${said}`,
 		};
 	}
 	return {

@@ -57,12 +57,20 @@ export interface Call {
 	/** Statuses that are answers, not errors (e.g. 404 "not mapped", 409 "exists"). */
 	accept?: number[];
 	itemIndex?: number;
+	/**
+	 * False for a write that would be done twice if repeated (creating a vendor service: the API
+	 * allows duplicate names). Such a call is retried only when the server surely did not run
+	 * it (429); a 5xx, a reset or a timeout is left to the caller to check.
+	 */
+	idempotent?: boolean;
 }
 
 export interface Answer {
 	status: number;
 	body: unknown;
 	headers: Record<string, string>;
+	/** A write was accepted (2xx) but its answer could not be read; body is null. */
+	unreadable?: boolean;
 }
 
 export interface TransportStats {
@@ -233,6 +241,8 @@ export class Transport {
 				const accepted = call.accept?.includes(status) ?? false;
 				if ((status >= 200 && status < 300) || accepted) {
 					if (typeof body === 'string') {
+						// A write that was accepted must not be sent again because its answer was garbled.
+						if (call.method !== 'GET') return { status, body: null, headers, unreadable: true };
 						last = { api: this.api, endpoint, status, attempts: attempt + 1, kind: 'malformed' };
 					} else {
 						return { status, body, headers };
@@ -247,6 +257,7 @@ export class Transport {
 						kind: 'status',
 					};
 					if (!RETRY_STATUS.has(status)) break;
+					if (call.idempotent === false && status !== 429) break;
 					if (status === 429) {
 						this.stats.throttled++;
 						waitMs = retryAfterMs(headers['retry-after']);
@@ -256,7 +267,7 @@ export class Transport {
 			} catch (error) {
 				const code = networkCode(error);
 				last = { api: this.api, endpoint, code, attempts: attempt + 1, kind: 'network' };
-				if (!code || !RETRY_CODES.has(code)) break;
+				if (!code || !RETRY_CODES.has(code) || call.idempotent === false) break;
 			}
 			if (attempt === s.maxRetries) break;
 			const delay = waitMs ?? backoffMs(attempt, s);

@@ -3,6 +3,7 @@ import type { z } from 'zod';
 
 import type { Answer, Call, RequestContext, TransportSettings } from '../transport';
 import { GRADIENT_DEFAULTS, Transport } from '../transport';
+import { asNodeError, failureOf } from '../errors';
 import { parseAnswer } from '../validate';
 import type { Account, AlertDebug, Organization, PsaClient, Sku } from './schemas';
 import {
@@ -137,11 +138,38 @@ export class GradientClient {
 		return (await this.get(API, vendorSchema)).skus;
 	}
 
-	/** Creates a vendor service and returns the vendor's full service list afterwards. */
+	/**
+	 * Creates a vendor service and returns the vendor's full service list afterwards. Gradient
+	 * accepts two services of one name, so a create whose outcome is unknown (a 5xx, a reset, an
+	 * unreadable answer) is never blindly repeated: the list is read again to see if it landed.
+	 */
 	async createService(service: NewService, itemIndex?: number): Promise<Sku[]> {
-		const call: Call = { method: 'POST', path: `${API}/service`, body: service, itemIndex };
-		const answer = await this.transport.send(call);
-		return this.parse(call, vendorSchema, unwrap(answer.body)).skus;
+		const call: Call = {
+			method: 'POST',
+			path: `${API}/service`,
+			body: service,
+			itemIndex,
+			idempotent: false,
+		};
+		const landed = (skus: Sku[]) =>
+			skus.some((s) => s.name.toLowerCase() === service.name.toLowerCase());
+		for (let attempt = 1; ; attempt++) {
+			try {
+				const answer = await this.transport.send(call);
+				if (answer.unreadable) return await this.listServices();
+				return this.parse(call, vendorSchema, unwrap(answer.body)).skus;
+			} catch (error) {
+				const failure = failureOf(error);
+				const unknownOutcome =
+					failure?.kind === 'network' ||
+					(failure?.kind === 'status' && (failure.status ?? 0) >= 500);
+				if (!unknownOutcome || attempt >= this.transport.settings.maxRetries + 1) {
+					throw asNodeError(this.transport.node, error, itemIndex);
+				}
+				const skus = await this.listServices();
+				if (landed(skus)) return skus;
+			}
+		}
 	}
 
 	async pushCount(
@@ -175,6 +203,8 @@ export class GradientClient {
 			itemIndex,
 		};
 		const answer = await this.transport.send(call);
+		// Queued, but the answer was garbled: the alertId still identifies it.
+		if (answer.unreadable) return { messageId: null, alertId: alert.alertId };
 		return this.parse(call, alertCreatedSchema, answer.body);
 	}
 
