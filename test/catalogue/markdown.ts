@@ -97,14 +97,16 @@ export function renderCatalogue(rows: Row[]): string {
 		out.push('');
 	}
 	out.push(
-		'## Known bug (test marked `.failing`)',
+		'## Writes whose answer was garbled',
 		'',
-		'- Map Service re-sends `POST /api/vendor-api/service` when Gradient answers it 2xx with an unreadable body: the transport retries it, and each retry creates another service of the same name (`api-gr-create-service-malformed`).',
+		'A write Gradient answers 2xx with a body that is not JSON was done: it is never sent again (tests in `test/catalogue.test.ts`, "writes whose answer was garbled are done once").',
+		'',
+		'- Map Service creates the service once and finds it by reading the service list again; Gradient allows two services of one name, so a create whose outcome is unknown is never simply repeated (`api-gr-create-service-malformed`).',
+		'- Push Billable sends the count once, reports it on Pushed and remembers it in the ledger, so a later run whose complete walk no longer has the pair zeroes it (`api-gr-count-malformed`).',
 		'',
 		'## Other gaps (reported)',
 		'',
 		"- Gradient Alert, with Continue On Fail, puts only the error message on a refused item (`error: error.message`), not the fix that the message's description holds (rows marked **Gap** in the Continue On Fail column).",
-		'- A 5xx after the retries says "pairs already done are not repeated" on every node and API, Mailprotector reads included, where it only holds for Push Billable.',
 		'',
 	);
 	return out.join('\n');

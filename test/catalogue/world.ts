@@ -153,14 +153,22 @@ export interface Route {
 
 const GR = '/api/vendor-api';
 
-function gradientRoutes(): Route[] {
-	const skus = () =>
-		Object.entries(SCRIPTED_SERVICE_IDS).map(([name, id]) => ({
+/** Id of a service the scripted Gradient creates (the rows create one at most). */
+const CREATED_SERVICE_ID = 'e'.repeat(24);
+
+/** Services the scripted Gradient created during a row: its service list shows them after. */
+type CreatedServices = Array<{ id: string; name: string; category: string }>;
+
+function gradientRoutes(created: CreatedServices = []): Route[] {
+	const skus = () => [
+		...Object.entries(SCRIPTED_SERVICE_IDS).map(([name, id]) => ({
 			id,
 			name,
 			category: 'security',
 			subcategory: 'email security',
-		}));
+		})),
+		...created,
+	];
 	return [
 		{
 			method: 'GET',
@@ -193,15 +201,25 @@ function gradientRoutes(): Route[] {
 			path: /^\/api\/vendor-api\/organization\/clients$/,
 			answer: { body: { clients: [] } },
 		},
-		{ method: 'GET', path: /^\/api\/vendor-api$/, answer: { body: { data: { skus: skus() } } } },
+		{
+			method: 'GET',
+			path: /^\/api\/vendor-api$/,
+			answer: () => ({ body: { data: { skus: skus() } } }),
+		},
 		{
 			method: 'POST',
 			path: /^\/api\/vendor-api\/service$/,
 			answer: (arrival) => {
 				const name = String((JSON.parse(arrival.body || '{}') as IDataObject).name ?? '');
+				const listed = skus().some((s) => s.name === name);
 				return {
 					status: 201,
-					body: { skus: [...skus(), { id: 'e'.repeat(24), name, category: 'security' }] },
+					body: {
+						skus: [
+							...skus(),
+							...(listed ? [] : [{ id: CREATED_SERVICE_ID, name, category: 'security' }]),
+						],
+					},
 				};
 			},
 		},
@@ -288,8 +306,12 @@ function mailprotectorRoutes(): Route[] {
 /** What a scripted server answered, by arrival index. */
 const ANSWERED = new WeakMap<Arrival, ScriptStep>();
 
-/** A scripted server answering `routes` (later ones win); anything else answers 200 []. */
-function scriptOf(routes: Route[]) {
+/**
+ * A scripted server answering `routes` (later ones win); anything else answers 200 []. A service
+ * create answered 2xx is a service Gradient created, whatever the body said: `created` (read by
+ * the service list route) records it.
+ */
+function scriptOf(routes: Route[], created?: CreatedServices) {
 	return (arrival: Arrival, n: number): ScriptStep => {
 		const path = arrival.path.split('?')[0];
 		let step: ScriptStep = { status: 200, body: [] };
@@ -300,6 +322,14 @@ function scriptOf(routes: Route[]) {
 			break;
 		}
 		ANSWERED.set(arrival, step);
+		const status = step.status ?? 200;
+		if (created && arrival.method === 'POST' && path === `${GR}/service`) {
+			const name = String((JSON.parse(arrival.body || '{}') as IDataObject).name ?? '');
+			const ok = status >= 200 && status < 300 && !step.reset;
+			if (ok && name && !created.some((s) => s.name === name)) {
+				created.push({ id: CREATED_SERVICE_ID, name, category: 'security' });
+			}
+		}
 		return step;
 	};
 }
@@ -334,6 +364,8 @@ export interface Setup {
 	mailprotector?: Route[];
 	/** Indexes of SOURCES that must not be pushed (default: the patched indexes). */
 	bad?: number[];
+	/** Workflow static data the run starts from (e.g. the `staticData` of an earlier row's run). */
+	staticData?: IDataObject;
 }
 
 /** A count POST the Gradient side received. */
@@ -368,6 +400,8 @@ export interface Outcome {
 	arrivals: Array<Pick<Arrival, 'method' | 'path' | 'body'>>;
 	/** Get Counts rows: the count POSTs of the good run before (what a bad run must not change). */
 	baseline: CountPost[];
+	/** Workflow static data after the run (Push's ledger), to start a later run from. */
+	staticData: IDataObject;
 }
 
 /** Everything any row produced (outputs, errors, hints), for the final leak scan. */
@@ -493,6 +527,8 @@ const GOOD_GRADIENT_ACCOUNTS = [
 interface Servers {
 	gradient?: GradientEmulator;
 	gradientScript?: ScriptedServer;
+	/** Services the scripted Gradient created during the run. */
+	createdServices?: CreatedServices;
 	mailprotector?: MailprotectorEmulator;
 	mailprotectorScript?: ScriptedServer;
 	extra: ScriptedServer[];
@@ -504,8 +540,12 @@ interface Servers {
 async function startServers(setup: Setup): Promise<Servers> {
 	const servers: Servers = { extra: [], gradientUrl: '', mailprotectorUrl: '', serviceIds: {} };
 	if (setup.gradient) {
+		servers.createdServices = [];
 		servers.gradientScript = await startScriptedServer(
-			scriptOf([...gradientRoutes(), ...setup.gradient]),
+			scriptOf(
+				[...gradientRoutes(servers.createdServices), ...setup.gradient],
+				servers.createdServices,
+			),
 		);
 		servers.gradientUrl = servers.gradientScript.url;
 		servers.serviceIds = { ...SCRIPTED_SERVICE_IDS };
@@ -609,7 +649,7 @@ export async function runRow(setup: Setup, continueOnFail: boolean): Promise<Out
 			mailprotectorUrl: servers.mailprotectorUrl || undefined,
 			gradientUrl: servers.gradientUrl,
 		});
-		let staticData: IDataObject = {};
+		let staticData: IDataObject = { ...(setup.staticData ?? {}) };
 		let baseline: CountPost[] = [];
 		if (setup.node === 'getCounts') {
 			const good = await runWorkflow({
@@ -665,12 +705,15 @@ export async function runRow(setup: Setup, continueOnFail: boolean): Promise<Out
 				gradient: servers.gradient,
 				arrivals: [],
 				baseline,
+				staticData,
 			};
 			PRODUCED.push(refused.error);
 			return refused;
 		}
 		const name = NODES[setup.node].name;
 		if (servers.gradientScript) servers.gradientScript.arrivals.splice(0, scriptedBefore);
+		// A service created during the run has an id too (the chain after Map Service pushes to it).
+		for (const s of servers.createdServices ?? []) servers.serviceIds[s.name] ??= s.id;
 		const { posts, attempts } = countPostsOf(servers, pushesBefore);
 		const outcome: Outcome = {
 			error: errorOf(r.nodeError(name)),
@@ -688,6 +731,7 @@ export async function runRow(setup: Setup, continueOnFail: boolean): Promise<Out
 				body,
 			})),
 			baseline,
+			staticData: r.staticData,
 		};
 		PRODUCED.push(outcome.produced, outcome.error, outcome.hints);
 		for (const key of DOWNSTREAM[setup.node]) {
