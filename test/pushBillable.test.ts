@@ -222,6 +222,29 @@ describe('push run (pure, with a stand-in client)', () => {
 		expect(report.rebuild.status).toBe('stopped');
 	});
 
+	it('says on a Not Mapped pair what Gradient said and how to fix it', async () => {
+		const client: CountClient = {
+			pushCount: async (_s, accountId) =>
+				accountId === '1'
+					? { outcome: 'not_mapped', status: 404, message: 'No account map found with id: 1' }
+					: accountId === '2'
+						? { outcome: 'not_mapped', status: 404 }
+						: { outcome: 'pushed', status: 201 },
+		};
+		const report = await runPlan(client, plan(3), { dryRun: false, concurrency: 1 });
+		expect(report.results.map((r) => [r.outcome, r.reason])).toEqual([
+			['pushed', undefined],
+			[
+				'not_mapped',
+				'Not mapped in Gradient yet (404: No account map found with id: 1). Map this account and service in Synthesize; the next run pushes it.',
+			],
+			[
+				'not_mapped',
+				'Not mapped in Gradient yet (404). Map this account and service in Synthesize; the next run pushes it.',
+			],
+		]);
+	});
+
 	it('sends nothing in a dry run', async () => {
 		const client: CountClient = {
 			pushCount: async () => {
@@ -450,7 +473,9 @@ describe('Gradient Push Billable through the engine', () => {
 			gradientAccountId: 'u1',
 			status: 'not_mapped',
 			httpStatus: 404,
-			reason: expect.stringContaining('No account map found'),
+			// Gradient's words, and what to do about them.
+			reason:
+				'Not mapped in Gradient yet (404: No account map found with id: u1). Map this account and service in Synthesize; the next run pushes it.',
 		});
 		expect(r.notMapped[0].pairedItem).toEqual({ item: 11 });
 

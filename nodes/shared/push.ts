@@ -550,6 +550,12 @@ export interface RunSettings {
 	rebuildTries?: number;
 }
 
+/** The reason on a Not Mapped item: Gradient's own words, and what the MSP does about it. */
+export function notMappedReason(status: number | null, message?: string): string {
+	const said = message?.trim() ? `: ${message.trim()}` : '';
+	return `Not mapped in Gradient yet (${status ?? 404}${said}). Map this account and service in Synthesize; the next run pushes it.`;
+}
+
 /**
  * Sends the plan: every count with no_build=true, concurrently (the transport paces them),
  * then, once every retry has settled, one successful pair again without no_build so Gradient
@@ -600,9 +606,7 @@ export async function runPlan(
 					pair,
 					outcome: 'not_mapped',
 					httpStatus: answer.status,
-					reason:
-						answer.message ??
-						'Gradient does not have this account and service mapped yet: map them in Synthesize',
+					reason: notMappedReason(answer.status, answer.message),
 					at,
 				} as PairResult;
 			}

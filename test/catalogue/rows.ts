@@ -1076,14 +1076,12 @@ export const ROWS: Row[] = [
 		'Gradient: 404 on a count (pair not mapped)',
 		'push',
 		on('POST', GR_COUNT, status(404, 'No account map found with id: 1001')),
-		'No account map found with id: 1001',
-		'Map the account and the service in Synthesize; the next run pushes them.',
+		'Not mapped in Gradient yet (404: No account map found with id: 1001).',
+		'Map this account and service in Synthesize; the next run pushes it.',
 		{
 			outcome: 'routes',
 			routes: { output: 1, items: ALL },
 			cof: { output: 1, items: ALL },
-			fixNotShown: true,
-			poor: "The Not Mapped reason is only Gradient's own text; it does not say to map the account and service in Synthesize (the default reason does, but only when Gradient sends no message).",
 		},
 	),
 	grAnswer(
