@@ -172,20 +172,25 @@ export async function mapServices(this: IExecuteFunctions): Promise<INodeExecuti
 		}
 		try {
 			let after: Sku[];
+			let conflict = false;
 			try {
 				after = await client.createService(creation.service);
 			} catch (error) {
 				// A service created meanwhile by someone else: read the list and use it.
 				if (failureOf(error)?.status !== 409) throw asNodeError(node, error);
+				conflict = true;
 				after = await client.listServices();
 			}
-			const service = findService(after, creation.service.name);
+			const name = creation.service.name;
+			const service = findService(after, name);
 			created.set(
 				creation.key,
 				service
 					? { serviceId: service.id, serviceName: service.name, action: 'created' }
 					: {
-							failed: `Gradient accepted the new service "${creation.service.name}" but does not list it. Run the workflow again.`,
+							failed: conflict
+								? `Gradient refused to create the service "${name}" (409: it says one already exists), but its service list has no service of that name. Run the workflow again; if it persists, look for the service in Synthesize and put its exact name in a Service Table row (Service Name) for ${creation.products.map((p) => `"${p}"`).join(', ')}.`
+								: `Gradient answered the creation of the service "${name}" with success, but its service list does not show it yet. Run the workflow again later; if it is still missing, check the services in Synthesize before running again (Gradient allows two services of one name).`,
 						},
 			);
 		} catch (error) {

@@ -1298,8 +1298,8 @@ export const ROWS: Row[] = [
 		'Gradient: 409 when creating a service it then does not list',
 		'map',
 		[],
-		'Gradient accepted the new service "Bracket" but does not list it.',
-		'Run the workflow again.',
+		'Gradient refused to create the service "Bracket" (409: it says one already exists), but its service list has no service of that name.',
+		'Run the workflow again; if it persists, look for the service in Synthesize and put its exact name in a Service Table row (Service Name) for "Bracket".',
 		{
 			setup: {
 				node: 'map',
@@ -1310,7 +1310,6 @@ export const ROWS: Row[] = [
 			outcome: 'routes',
 			routes: { output: 1, items: [1] },
 			cof: { output: 1, items: [1] },
-			poor: 'Says Gradient "accepted" the service although it answered 409, and does not mention the 409.',
 		},
 	),
 	{
