@@ -1,16 +1,20 @@
 import type { CustomerData, GroupData, UserTally } from '../nodes/shared/counting';
 import {
+	closestProduct,
 	compareIds,
 	countCustomer,
 	customerDomains,
 	emptyTally,
 	groupCount,
 	needsGroupLists,
+	isCountRule,
 	needsUsers,
 	parseProductFilter,
 	primaryDomain,
 	productNamer,
+	productsCarried,
 	tallyUser,
+	unmatchedProducts,
 } from '../nodes/shared/counting';
 
 function tally(users: Array<[string, boolean]>): UserTally {
@@ -103,6 +107,66 @@ describe('parseProductFilter', () => {
 	it('is undefined (all products) when empty', () => {
 		expect(parseProductFilter('', productOf)).toBeUndefined();
 		expect(parseProductFilter(' , ', productOf)).toBeUndefined();
+	});
+});
+
+describe('products carried and a filter that matches none', () => {
+	const productOf = productNamer();
+	const customer: CustomerData = {
+		id: '1',
+		name: 'One',
+		domains: [
+			{ id: '10', name: 'one.example', alias: false, status: 'Active' },
+			{ id: '11', name: 'one-alias.example', alias: true, status: 'Active' },
+		],
+		groups: [
+			group('g1', '10', ['SafeSend Outbound', 'CloudFilter Email Security'], null),
+			// A group of an alias domain adds nothing, so its product is not carried.
+			group('g2', '11', ['XtraMail'], null),
+		],
+	};
+	const other: CustomerData = {
+		id: '2',
+		name: 'Two',
+		domains: [{ id: '20', name: 'two.example', alias: false, status: 'Active' }],
+		groups: [group('g3', '20', ['cloudfilter', 'Shield Advanced'], null)],
+	};
+
+	it('lists each product once, as the namer spells it, sorted', () => {
+		expect(productsCarried([customer, other], productOf)).toEqual([
+			'CloudFilter',
+			'SafeSend',
+			'Shield Advanced',
+		]);
+		expect(productsCarried([], productOf)).toEqual([]);
+	});
+
+	it('finds the filter names no product matches, without regard to case', () => {
+		const carried = ['CloudFilter', 'SafeSend'];
+		expect(unmatchedProducts(['CloudFiltr', 'safesend', 'Bracket'], carried)).toEqual([
+			'CloudFiltr',
+			'Bracket',
+		]);
+		expect(unmatchedProducts(undefined, carried)).toEqual([]);
+	});
+
+	it('suggests the product a mistyped name is a few letters from, and nothing for a stranger', () => {
+		const carried = ['CloudFilter', 'SafeSend', 'XtraMail'];
+		expect(closestProduct('CloudFiltr', carried)).toBe('CloudFilter');
+		expect(closestProduct('safesnd', carried)).toBe('SafeSend');
+		expect(closestProduct('Bracket', carried)).toBeUndefined();
+		expect(closestProduct('CloudFiltr', [])).toBeUndefined();
+	});
+});
+
+describe('isCountRule', () => {
+	it('knows the three rules and nothing else', () => {
+		expect(['billableUsers', 'groupUserCount', 'billableUsersPlusAliases'].every(isCountRule)).toBe(
+			true,
+		);
+		for (const value of ['everything', 'BillableUsers', '', undefined, 1, 'toString']) {
+			expect(isCountRule(value)).toBe(false);
+		}
 	});
 });
 

@@ -208,6 +208,52 @@ describe('Get Counts on the hand-computed small data set', () => {
 		expect(stampOf(items[0]).products).toEqual(['CloudFilter', 'Shield', 'XtraMail']);
 	});
 
+	it('warns when a Products filter name matches no product, naming it and the products seen', async () => {
+		const result = await run(mp.url, {
+			parameters: { options: { products: 'CloudFiltr, safesend' } },
+		});
+		expect(result.error).toBeUndefined();
+		expect(counts(result.output(NODE))).toEqual([
+			{ customerId: '1001', product: 'SafeSend', count: 2 },
+		]);
+		const warnings = hintsOf(result).filter((h) => h.type === 'warning');
+		expect(warnings.map((h) => h.message)).toEqual([
+			'Products filter "CloudFiltr" matched nothing; products seen: Bracket, BracketBundle, CloudFilter, CloudMail, ContinuityBundle, SafeSend, SecureStore, Shield Advanced, XtraMail. Correct the name under Options > Products: "CloudFiltr" -> "CloudFilter", or leave it empty for all products.',
+		]);
+		// A filter whose every name matches says nothing more.
+		const good = await run(mp.url, { parameters: { options: { products: 'CloudFilter' } } });
+		expect(hintsOf(good).filter((h) => h.type === 'warning')).toEqual([]);
+	});
+
+	it('refuses a Count Rule that is no rule (from an expression), naming the field and the rules, before any call', async () => {
+		const result = await run(mp.url, { parameters: { rule: '={{ "everything" }}' } });
+		expect(result.error?.message).toBe(
+			'Item 0: field "Count Rule" is "everything", which is not a count rule',
+		);
+		expect((result.error as { description?: string }).description).toBe(
+			'Choose one of: Billable Users (billableUsers), User Group User Count (groupUserCount), Billable Users Plus Aliases (billableUsersPlusAliases). An expression must return the value in brackets.',
+		);
+		expect(apiCalls(mp)).toHaveLength(0);
+
+		// With Continue On Fail, the item that asked carries the reason and the fix; others still count.
+		const mixed = await run(mp.url, {
+			parameters: { rule: '={{ $json.rule }}' },
+			startItems: [{ rule: 'everything' }, { rule: 'billableUsers' }],
+			continueOnFail: true,
+		});
+		expect(mixed.error).toBeUndefined();
+		const items = mixed.output(NODE);
+		const failed = items.filter((i) => i.json.error !== undefined);
+		expect(failed).toHaveLength(1);
+		expect(failed[0].pairedItem).toEqual({ item: 0 });
+		expect(String(failed[0].json.error)).toMatch(
+			/^Item 0: field "Count Rule" is "everything", which is not a count rule\. Choose one of: Billable Users \(billableUsers\)/,
+		);
+		expect(counts(items.filter((i) => i.json.error === undefined))).toEqual(
+			SMALL_EXPECTED.billableUsers,
+		);
+	});
+
 	it('walks once per distinct parameter set and pairs items to every input that asked', async () => {
 		const result = await run(mp.url, {
 			parameters: { rule: '={{ $json.rule }}' },

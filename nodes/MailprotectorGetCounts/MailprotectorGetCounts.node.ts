@@ -10,15 +10,20 @@ import type {
 	IPairedItemData,
 } from 'n8n-workflow';
 
-import type { CountRule, ProductNameRule } from '../shared/counting';
+import type { CountRule, CustomerData, ProductNameRule } from '../shared/counting';
 import {
+	COUNT_RULE_NAMES,
+	closestProduct,
 	compareIds,
 	countCustomer,
 	customerDomains,
+	isCountRule,
 	parseProductFilter,
 	productNamer,
+	productsCarried,
+	unmatchedProducts,
 } from '../shared/counting';
-import { reasonOf, stopsTheRun } from '../shared/errors';
+import { inputError, reasonOf, stopsTheRun } from '../shared/errors';
 import { MailprotectorClient } from '../shared/mailprotector/client';
 import type { SkippedCustomer } from '../shared/mailprotector/walk';
 import { asNodeError, walkReseller } from '../shared/mailprotector/walk';
@@ -299,7 +304,20 @@ export class MailprotectorGetCounts implements INodeType {
 function readAsk(ctx: IExecuteFunctions, itemIndex: number): Ask {
 	const node = ctx.getNode();
 	const scope = ctx.getNodeParameter('customerScope', itemIndex, 'all') as string;
-	const rule = ctx.getNodeParameter('rule', itemIndex, 'billableUsers') as CountRule;
+	const rule: unknown = ctx.getNodeParameter('rule', itemIndex, 'billableUsers');
+	if (!isCountRule(rule)) {
+		// Only an expression can give another value; counting by a guessed rule would bill wrongly.
+		const allowed = Object.entries(COUNT_RULE_NAMES)
+			.map(([value, name]) => `${name} (${value})`)
+			.join(', ');
+		throw inputError(
+			node,
+			itemIndex,
+			'Count Rule',
+			`is ${JSON.stringify(rule) ?? String(rule)}, which is not a count rule`,
+			`Choose one of: ${allowed}. An expression must return the value in brackets.`,
+		);
+	}
 	const options = ctx.getNodeParameter('options', itemIndex, {}) as IDataObject;
 	const productNames = (
 		((options.productNames as IDataObject | undefined)?.name as IDataObject[] | undefined) ?? []
@@ -390,6 +408,7 @@ async function runWalk(
 		location: 'outputPane',
 	});
 	const warnings = [
+		...productFilterWarning(result.customers, settings.productOf, ask.products),
 		...result.skipped.map((s) => `Customer ${s.customerId} was skipped: ${s.reason}`),
 		...result.notes,
 	];
@@ -405,4 +424,24 @@ async function runWalk(
 		});
 	}
 	return rows.map((row) => ({ ...row, walk: stamp }));
+}
+
+/** A Products filter name that matches no product of the walk is most likely a typo: say so. */
+function productFilterWarning(
+	customers: CustomerData[],
+	productOf: (serviceType: string) => string,
+	filter: string[] | undefined,
+): string[] {
+	const carried = productsCarried(customers, productOf);
+	const unmatched = unmatchedProducts(filter, carried);
+	if (!unmatched.length) return [];
+	const names = unmatched.map((p) => `"${p}"`).join(', ');
+	const meant = unmatched
+		.map((p) => [p, closestProduct(p, carried)])
+		.filter((pair): pair is [string, string] => pair[1] !== undefined)
+		.map(([p, product]) => `"${p}" -> "${product}"`);
+	const how = meant.length ? `: ${meant.join(', ')}` : ' (as the items spell the products)';
+	return [
+		`Products filter ${names} matched nothing; products seen: ${carried.join(', ') || 'none'}. Correct the name under Options > Products${how}, or leave it empty for all products.`,
+	];
 }

@@ -13,6 +13,17 @@ export const COUNT_RULES: Record<CountRule, string> = {
 		'Users whose type is "User" and who have no parent, plus users whose type is "Alias", once per service of their user group',
 };
 
+/** The Count Rule options as the node shows them, for messages about a value that is none of them. */
+export const COUNT_RULE_NAMES: Record<CountRule, string> = {
+	billableUsers: 'Billable Users',
+	groupUserCount: 'User Group User Count',
+	billableUsersPlusAliases: 'Billable Users Plus Aliases',
+};
+
+export function isCountRule(value: unknown): value is CountRule {
+	return typeof value === 'string' && Object.prototype.hasOwnProperty.call(COUNT_RULES, value);
+}
+
 /** Users of one user group, by `user_type.name`; `usersWithParent` = type "User" with a parent. */
 export interface UserTally {
 	byType: Record<string, number>;
@@ -150,6 +161,59 @@ export function parseProductFilter(
 		products.push(product);
 	}
 	return products.length ? products : undefined;
+}
+
+/** Every product the customers carry (on groups of non-alias domains), sorted, before any filter. */
+export function productsCarried(
+	customers: CustomerData[],
+	productOf: (serviceType: string) => string,
+): string[] {
+	const seen = new Map<string, string>();
+	for (const customer of customers) {
+		const aliasIds = new Set(customer.domains.filter((d) => d.alias).map((d) => d.id));
+		for (const group of customer.groups) {
+			if (aliasIds.has(group.domainId)) continue;
+			for (const serviceType of group.serviceTypes) {
+				const product = productOf(serviceType);
+				if (!seen.has(product.toLowerCase())) seen.set(product.toLowerCase(), product);
+			}
+		}
+	}
+	return [...seen.values()].sort((a, b) => (a < b ? -1 : a > b ? 1 : 0));
+}
+
+/** The names of a Products filter that match no product carried (without regard to case). */
+export function unmatchedProducts(filter: string[] | undefined, carried: string[]): string[] {
+	const known = new Set(carried.map((p) => p.toLowerCase()));
+	return (filter ?? []).filter((p) => !known.has(p.toLowerCase()));
+}
+
+/** Edit distance (insertions, deletions, substitutions) between two short names. */
+function distance(a: string, b: string): number {
+	let previous = Array.from({ length: b.length + 1 }, (_, j) => j);
+	for (let i = 1; i <= a.length; i++) {
+		const row = [i];
+		for (let j = 1; j <= b.length; j++) {
+			row[j] = Math.min(
+				previous[j] + 1,
+				row[j - 1] + 1,
+				previous[j - 1] + (a[i - 1] === b[j - 1] ? 0 : 1),
+			);
+		}
+		previous = row;
+	}
+	return previous[b.length];
+}
+
+/** The carried product a mistyped filter name most likely meant (a few letters off), if any. */
+export function closestProduct(name: string, carried: string[]): string | undefined {
+	const wanted = name.toLowerCase();
+	let best: { product: string; d: number } | undefined;
+	for (const product of carried) {
+		const d = distance(wanted, product.toLowerCase());
+		if (!best || d < best.d) best = { product, d };
+	}
+	return best && best.d <= Math.max(2, Math.floor(wanted.length / 4)) ? best.product : undefined;
 }
 
 // --- domains ---------------------------------------------------------------------------------

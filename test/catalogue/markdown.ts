@@ -30,6 +30,8 @@ function sees(row: Row): string {
 		}
 		case 'accepted':
 			return `${node.name}: ${row.sees}`;
+		case 'warns':
+			return `${node.name} goes on and warns: ${message}`;
 		case 'ignored':
 			return `${node.name}: ${row.sees.startsWith('(') ? row.sees : message}`;
 	}

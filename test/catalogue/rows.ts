@@ -18,9 +18,11 @@ export type Kind = 'Credential' | 'Node parameter' | 'Input item' | 'API answer'
  * - refused: n8n itself refuses to start the workflow (a required parameter is empty).
  * - routes: even without Continue On Fail the bad items go to a failure output, with a reason.
  * - accepted: the value is read as it is meant (e.g. "12" as 12) and pushed.
+ * - warns: the node goes on (the value does no harm) and a warning hint (`sees`, then `fix`)
+ *   names the value and says how to fix it.
  * - ignored: the value changes nothing and nothing says so (a gap, see `poor`).
  */
-export type Outcome = 'stops' | 'refused' | 'routes' | 'accepted' | 'ignored';
+export type Outcome = 'stops' | 'refused' | 'routes' | 'accepted' | 'warns' | 'ignored';
 
 export interface Landing {
 	/** Output index of the node under test. */
@@ -458,24 +460,21 @@ export const ROWS: Row[] = [
 		kind: 'Node parameter',
 		wrong: 'Get Counts: Products names a product that does not exist ("CloudFiltr")',
 		setup: { node: 'getCounts', parameters: { options: { products: 'CloudFiltr' } } },
-		outcome: 'ignored',
-		sees: 'Walked 3 customers with <n> Mailprotector API calls and output 0 items',
-		fix: 'Correct the product name under Options > Products (names as Get Counts emits them, e.g. CloudFilter).',
-		fixNotShown: true,
-		hint: 'Walked 3 customers with <n> Mailprotector API calls and output 0 items',
-		poor: 'Nothing says that "CloudFiltr" matched no product: the node outputs 0 items with an info hint only.',
+		outcome: 'warns',
+		sees: 'Products filter "CloudFiltr" matched nothing; products seen: Bracket, BracketBundle, CloudFilter, CloudMail, ContinuityBundle, SafeSend, SecureStore, Shield Advanced, XtraMail.',
+		fix: 'Correct the name under Options > Products: "CloudFiltr" -> "CloudFilter", or leave it empty for all products.',
 	},
 	{
 		id: 'param-gc-rule-unknown',
 		kind: 'Node parameter',
 		wrong: 'Get Counts: Count Rule from an expression is not a known rule ("everything")',
 		setup: { node: 'getCounts', parameters: { rule: 'everything' } },
-		outcome: 'ignored',
-		sees: 'Walked 3 customers with <n> Mailprotector API calls and output 9 items',
-		fix: 'Set Count Rule to Billable Users, User Group User Count or Billable Users Plus Aliases.',
-		fixNotShown: true,
-		hint: 'Walked 3 customers with <n> Mailprotector API calls and output 9 items',
-		poor: 'An unknown rule is not refused: the counts are silently those of Billable Users, and breakdown.counted is missing.',
+		outcome: 'stops',
+		sees: 'Item 0: field "Count Rule" is "everything", which is not a count rule',
+		fix: 'Choose one of: Billable Users (billableUsers), User Group User Count (groupUserCount), Billable Users Plus Aliases (billableUsersPlusAliases). An expression must return the value in brackets.',
+		item: 0,
+		field: 'Count Rule',
+		cof: ALL_FAIL.getCounts,
 	},
 	{
 		id: 'param-assign-override-no-customer',
