@@ -9,10 +9,12 @@ import {
 	ledgerKey,
 	parseApprovals,
 	provePairGone,
+	readApprovalTime,
 	readOrgState,
 	splitLedgerKey,
 	summarizeWalks,
 	tooManyZeroes,
+	unusedApprovalKeys,
 	walkVerdict,
 	writeOrgState,
 } from '../nodes/shared/ledger';
@@ -202,6 +204,19 @@ describe('mass zeroing and approvals', () => {
 		expect(isApproved('a|s', held, parseApprovals('', '2024-03-02T00:00:00Z'))).toBe(true);
 		expect(isApproved('a|s', held, parseApprovals('', '2024-02-28T00:00:00Z'))).toBe(false);
 		expect(isApproved('a|s', held, parseApprovals(''))).toBe(false);
+
+		// Keys that release nothing: not held, and no pair of this run let through by them.
+		const approvals = parseApprovals('a|s, x|y, 1001, ahead|s');
+		expect(unusedApprovalKeys(approvals, held, ['ahead|s'])).toEqual(['x|y', '1001']);
+		expect(unusedApprovalKeys(parseApprovals(''), held, [])).toEqual([]);
+	});
+
+	it('reads Approve All Held Before: empty is none, a date a time, anything else NaN', () => {
+		expect(readApprovalTime('')).toBeUndefined();
+		expect(readApprovalTime('  ')).toBeUndefined();
+		expect(readApprovalTime(undefined)).toBeUndefined();
+		expect(readApprovalTime('2024-03-02T00:00:00Z')).toBe(Date.UTC(2024, 2, 2));
+		expect(readApprovalTime('last tuesday')).toBeNaN();
 	});
 });
 

@@ -689,6 +689,64 @@ describe('Gradient Push Billable through the engine', () => {
 		expect(ledgerOf(g, third.staticData).pairs[key].count).toBe(8);
 	});
 
+	it('warns about Approve Held Pairs keys that match no held pair, naming them and what is held', async () => {
+		g = await gradient(3);
+		const first = await push(chainItems(g, grid(3)), g.url);
+		const rows = grid(3).map((row) =>
+			row.customer === 2 && row.product === 'CloudFilter' ? { ...row, count: 8 } : row,
+		);
+		const guarded = { changeGuard: true, maxChangePercent: 50 };
+		const second = await push(chainItems(g, rows), g.url, {
+			parameters: guarded,
+			staticData: first.staticData,
+		});
+		const key = String(second.held[0].json.ledgerKey);
+		const third = await push(chainItems(g, rows), g.url, {
+			parameters: guarded,
+			staticData: second.staticData,
+			options: { approveHeldKeys: `2, ${key.replace('|', ' | ')}` },
+		});
+		// Typos release nothing: the pair stays held, and the warning says which keys and why.
+		expect(third.held).toHaveLength(1);
+		expect(counted(g, '2', 'CloudFilter')).toBe(20);
+		expect(third.hints).toContain(
+			`Approve Held Pairs: "2", "${key.replace('|', ' | ')}" match no pair held for review, so they released nothing; held now: ${key}. Copy the ledgerKey of a Held for Review item (<account id>|<service id>) into Options > Approve Held Pairs.`,
+		);
+		// The right key releases the pair and draws no warning.
+		const fourth = await push(chainItems(g, rows), g.url, {
+			parameters: guarded,
+			staticData: third.staticData,
+			options: { approveHeldKeys: key },
+		});
+		expect(fourth.held).toHaveLength(0);
+		expect(fourth.hints.filter((h) => h.startsWith('Approve Held Pairs'))).toEqual([]);
+	});
+
+	it('refuses an Approve All Held Before that is not a date before sending anything', async () => {
+		g = await gradient(2);
+		const r = await push(chainItems(g, grid(2)), g.url, {
+			options: { approveHeldBefore: 'last tuesday' },
+		});
+		expect(r.error?.message).toBe(
+			'Options > Approve All Held Before is not a date ("last tuesday")',
+		);
+		expect((r.error as { description?: string }).description).toBe(
+			'Enter a date and time (ISO 8601, e.g. 2025-01-31T00:00:00Z), or clear the option.',
+		);
+		expect(posts(g)).toEqual([]);
+
+		// With Continue On Fail the push goes on, releasing nothing by date, and says so.
+		const cof = await push(chainItems(g, grid(2)), g.url, {
+			options: { approveHeldBefore: 'last tuesday' },
+			continueOnFail: true,
+		});
+		expect(cof.error).toBeUndefined();
+		expect(cof.pushed).toHaveLength(4);
+		expect(cof.hints).toContain(
+			'Options > Approve All Held Before is not a date ("last tuesday"). Enter a date and time (ISO 8601, e.g. 2025-01-31T00:00:00Z), or clear the option. Nothing held was released by date this run.',
+		);
+	});
+
 	it('skips unchanged pairs when asked, still reporting them', async () => {
 		g = await gradient(2);
 		const first = await push(chainItems(g, grid(2)), g.url);

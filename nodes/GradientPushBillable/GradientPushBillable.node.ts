@@ -11,7 +11,14 @@ import type {
 
 import { failureOf, inputError, reasonOf } from '../shared/errors';
 import { GradientClient } from '../shared/gradient/client';
-import { applyOutcomes, parseApprovals, readOrgState, writeOrgState } from '../shared/ledger';
+import {
+	applyOutcomes,
+	parseApprovals,
+	readApprovalTime,
+	readOrgState,
+	unusedApprovalKeys,
+	writeOrgState,
+} from '../shared/ledger';
 import { requestOptions, requestSettings } from '../shared/options';
 import type { FieldNames, PlanSettings, ReadItem } from '../shared/push';
 import {
@@ -255,6 +262,27 @@ export class GradientPushBillable implements INodeType {
 
 		const dryRun = this.getNodeParameter('dryRun', 0, false) as boolean;
 		const options = this.getNodeParameter('options', 0, {}) as IDataObject;
+		// An unreadable date would silently release nothing: refuse it before anything is sent.
+		const approveTime = readApprovalTime(options.approveHeldBefore);
+		let approveBefore =
+			approveTime === undefined ? undefined : String(options.approveHeldBefore).trim();
+		if (Number.isNaN(approveTime)) {
+			const shown = String(options.approveHeldBefore).trim().slice(0, 40);
+			const error = new NodeOperationError(
+				node,
+				`Options > Approve All Held Before is not a date ("${shown}")`,
+				{
+					description:
+						'Enter a date and time (ISO 8601, e.g. 2025-01-31T00:00:00Z), or clear the option.',
+				},
+			);
+			if (!this.continueOnFail()) throw error;
+			hint(
+				`${error.message}. ${error.description} Nothing held was released by date this run.`,
+				'warning',
+			);
+			approveBefore = undefined;
+		}
 		const guardOn = this.getNodeParameter('changeGuard', 0, false) as boolean;
 		const settings: PlanSettings = {
 			zeroVanished: this.getNodeParameter('zeroVanished', 0, true) as boolean,
@@ -272,7 +300,7 @@ export class GradientPushBillable implements INodeType {
 			},
 			approvals: parseApprovals(
 				typeof options.approveHeldKeys === 'string' ? options.approveHeldKeys : '',
-				typeof options.approveHeldBefore === 'string' ? options.approveHeldBefore : undefined,
+				approveBefore,
 			),
 		};
 
@@ -324,6 +352,19 @@ export class GradientPushBillable implements INodeType {
 		const staticData = this.getWorkflowStaticData('global');
 		const { state, health } = readOrgState(staticData, organizationId);
 		const plan = planPush(read, state, health, settings);
+		const unused = unusedApprovalKeys(
+			settings.approvals,
+			state.held,
+			plan.pairs.filter((p) => p.approved).map((p) => p.key),
+		);
+		if (unused.length) {
+			const heldNow = Object.keys(state.held);
+			hint(
+				`Approve Held Pairs: ${unused.map((k) => `"${k.slice(0, 80)}"`).join(', ')} ${unused.length === 1 ? 'matches' : 'match'} no pair held for review, so ${unused.length === 1 ? 'it released' : 'they released'} nothing; held now: ${heldNow.length ? `${heldNow.slice(0, 5).join(', ')}${heldNow.length > 5 ? `, and ${heldNow.length - 5} more` : ''}` : 'none'}. ` +
+					'Copy the ledgerKey of a Held for Review item (<account id>|<service id>) into Options > Approve Held Pairs.',
+				'warning',
+			);
+		}
 		const report = await runPlan(
 			{
 				pushCount: async (...args) => await client.pushCount(...args),

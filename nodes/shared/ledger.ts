@@ -379,6 +379,25 @@ export function parseApprovals(keys: string, before?: string): Approvals {
 	return { keys: set, before: Number.isNaN(time) ? undefined : time };
 }
 
+/** "Approve All Held Before" as a time; undefined when empty, NaN when it is no date. */
+export function readApprovalTime(value: unknown): number | undefined {
+	const text = value === undefined || value === null ? '' : String(value).trim();
+	return text ? Date.parse(text) : undefined;
+}
+
+/**
+ * Approval keys that release nothing: no pair is held under them and no pair of this run was
+ * let through by them (a key may approve ahead a pair the guard would hold this run).
+ */
+export function unusedApprovalKeys(
+	approvals: Approvals,
+	held: Record<string, HeldPair>,
+	usedThisRun: Iterable<string>,
+): string[] {
+	const used = new Set(usedThisRun);
+	return [...approvals.keys].filter((key) => !(key in held) && !used.has(key));
+}
+
 export function isApproved(key: string, held: Record<string, HeldPair>, approvals: Approvals) {
 	if (approvals.keys.has(key)) return true;
 	const entry = held[key];
