@@ -377,8 +377,70 @@ describe('Gradient Alert through the engine', () => {
 			'Item 0: field "Due Date" is not a date ("tomorrow-ish")',
 		);
 		const kept = await alert(items, g.url, { parameters, continueOnFail: true });
-		expect(kept.out[0].json.error).toMatch(/Due Date/);
+		expect(kept.out[0].json.error).toBe(
+			'Item 0: field "Due Date" is not a date ("tomorrow-ish"). Set Options > Due Date to a date and time, e.g. 2025-02-01T09:00:00Z.',
+		);
 		expect(posts()).toHaveLength(0);
+	});
+
+	it.each([
+		['Priority', { priority: 7 }, 'is 7, not a whole number from 1 to 4', 4],
+		['Priority', { priority: 'high' }, 'is "high", not a whole number from 1 to 4', 4],
+		['Priority', { priority: 2.5 }, 'is 2.5, not a whole number from 1 to 4', 4],
+		['Ticket Status', { ticketStatus: 9 }, 'is 9, not a whole number from 1 to 6', 6],
+		['Ticket Status', { ticketStatus: 0 }, 'is 0, not a whole number from 1 to 6', 6],
+	] as const)(
+		'refuses %s %j before sending, naming the item, the field and the range',
+		async (field, value, problem, max) => {
+			const items = [
+				{ gradientAccountId: '7', customerName: 'Acme', count: 1 },
+				{ gradientAccountId: '7', customerName: 'Acme', count: 2 },
+			];
+			const parameters = { ...perItem, ...value };
+			const r = await alert(items, g.url, { parameters });
+			expect(r.nodeError(NODE)?.message).toBe(`Item 0: field "${field}" ${problem}`);
+			const description = String((r.nodeError(NODE) as { description?: string }).description);
+			expect(description).toContain(`an expression must return a number from 1 to ${max}.`);
+			expect(posts()).toHaveLength(0);
+
+			// With Continue On Fail each item carries the reason and the fix, and nothing is sent.
+			const kept = await alert(items, g.url, { parameters, continueOnFail: true });
+			expect(kept.error).toBeUndefined();
+			expect(kept.out.map((i) => i.pairedItem)).toEqual([{ item: 0 }, { item: 1 }]);
+			expect(kept.out.map((i) => i.json.error)).toEqual([
+				`Item 0: field "${field}" ${problem}. ${description}`,
+				`Item 1: field "${field}" ${problem}. ${description}`,
+			]);
+			expect(g.log).toHaveLength(0);
+		},
+	);
+
+	it('takes a priority and status given as numeric text', async () => {
+		const items = [{ gradientAccountId: '7', customerName: 'Acme', count: 1 }];
+		const r = await alert(items, g.url, {
+			parameters: { ...perItem, priority: '={{ "4" }}', ticketStatus: '={{ "6" }}' },
+		});
+		expect(r.error).toBeUndefined();
+		expect(g.state.tickets[0]).toMatchObject({ priority: 4, status: 6 });
+	});
+
+	it('run summary: a bad priority refuses every item of the summary, each naming itself', async () => {
+		const items = [
+			{ runId: 'r1', customerId: '1', status: 'failed', reason: 'x' },
+			{ runId: 'r1', customerId: '2', status: 'failed', reason: 'y' },
+		];
+		const parameters = {
+			mode: 'runSummary',
+			houseAccountId: 'house',
+			category: 'failed',
+			priority: 5,
+		};
+		const kept = await alert(items, g.url, { parameters, continueOnFail: true });
+		expect(kept.out.map((i) => String(i.json.error).split('.')[0])).toEqual([
+			'Item 0: field "Priority" is 5, not a whole number from 1 to 4',
+			'Item 1: field "Priority" is 5, not a whole number from 1 to 4',
+		]);
+		expect(g.log).toHaveLength(0);
 	});
 
 	it('with Continue On Fail, a rejected credential gives every ticket the one reason', async () => {

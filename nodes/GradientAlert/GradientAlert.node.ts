@@ -62,6 +62,24 @@ function text(value: unknown): string {
 	return '';
 }
 
+/** A whole number from min to max (numeric text too), or undefined. */
+function wholeNumberIn(value: unknown, min: number, max: number): number | undefined {
+	const n =
+		typeof value === 'number'
+			? value
+			: typeof value === 'string' && value.trim() !== ''
+				? Number(value)
+				: NaN;
+	return Number.isInteger(n) && n >= min && n <= max ? n : undefined;
+}
+
+/** A parameter value as a message shows it. */
+function shown(value: unknown): string {
+	if (typeof value === 'string') return `"${value.slice(0, 40)}"`;
+	if (typeof value === 'number') return String(value);
+	return value === undefined || value === null ? 'empty' : `a ${typeof value}`;
+}
+
 export class GradientAlert implements INodeType {
 	description: INodeTypeDescription = {
 		displayName: 'Gradient Alert',
@@ -327,17 +345,39 @@ export class GradientAlert implements INodeType {
 		const refuse = (i: number, field: string, problem: string, fix: string) => {
 			const error = inputError(node, i, field, problem, fix);
 			if (!this.continueOnFail()) throw error;
-			output.push({ json: { ...items[i].json, error: error.message }, pairedItem: { item: i } });
+			// The item carries the fix too, not only what is wrong.
+			output.push({ json: { ...items[i].json, error: reasonOf(error) }, pairedItem: { item: i } });
 		};
-		/** Priority, status, due date and service of item i; undefined when the due date is no date. */
+		/**
+		 * Priority, status, due date and service of item i; undefined (the items refused) when one
+		 * is out of range or no date: checked here, so a bad value costs no call per item.
+		 */
 		const common = (
 			i: number,
 			refused: number[] = [i],
 		): Omit<NewAlert, 'title' | 'description' | 'alertId'> | undefined => {
 			const o = this.getNodeParameter('options', i, {}) as IDataObject;
+			const priority = this.getNodeParameter('priority', i, 1);
+			const status = this.getNodeParameter('ticketStatus', i, 1);
+			for (const [field, value, max, fix] of [
+				['Priority', priority, 4, 'Choose Low (1), Medium (2), High (3) or Very High (4)'],
+				['Ticket Status', status, 6, 'Set a status from 1 to 6 (1 is the PSA default)'],
+			] as const) {
+				if (wholeNumberIn(value, 1, max) === undefined) {
+					for (const r of refused) {
+						refuse(
+							r,
+							field,
+							`is ${shown(value)}, not a whole number from 1 to ${max}`,
+							`${fix}; an expression must return a number from 1 to ${max}.`,
+						);
+					}
+					return undefined;
+				}
+			}
 			const alert: Omit<NewAlert, 'title' | 'description' | 'alertId'> = {
-				priority: Number(this.getNodeParameter('priority', i, 1)),
-				status: Number(this.getNodeParameter('ticketStatus', i, 1)),
+				priority: wholeNumberIn(priority, 1, 4)!,
+				status: wholeNumberIn(status, 1, 6)!,
 			};
 			const due = text(o.dueDate);
 			if (due) {

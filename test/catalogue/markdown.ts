@@ -49,8 +49,7 @@ function withContinueOnFail(row: Row): string {
 			row.setup.node === 'getCounts' || row.setup.node === 'alert'
 				? `${output} output, as an item with \`error\``
 				: `**${output}**, with \`reason\`${row.cof.field ? ` and \`field: "${row.cof.field}"\`` : ''}`;
-		const gap = row.cofWithoutFix ? ' (**Gap:** the item carries the message, not the fix)' : '';
-		return `${items} → ${where}${gap}`;
+		return `${items} → ${where}`;
 	}
 	if (row.hint && row.outcome === 'stops') return 'goes on; the message becomes a warning hint';
 	return 'same as without';
@@ -105,10 +104,6 @@ export function renderCatalogue(rows: Row[]): string {
 		'',
 		'- Map Service creates the service once and finds it by reading the service list again; Gradient allows two services of one name, so a create whose outcome is unknown is never simply repeated (`api-gr-create-service-malformed`).',
 		'- Push Billable sends the count once, reports it on Pushed and remembers it in the ledger, so a later run whose complete walk no longer has the pair zeroes it (`api-gr-count-malformed`).',
-		'',
-		'## Other gaps (reported)',
-		'',
-		"- Gradient Alert, with Continue On Fail, puts only the error message on a refused item (`error: error.message`), not the fix that the message's description holds (rows marked **Gap** in the Continue On Fail column).",
 		'',
 	);
 	return out.join('\n');

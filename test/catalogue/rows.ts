@@ -62,8 +62,6 @@ export interface Row {
 	hint?: string;
 	/** Why the message or behaviour falls short (reported; the poor text is not asserted). */
 	poor?: string;
-	/** With Continue On Fail the item carries the message but not the fix (reported). */
-	cofWithoutFix?: boolean;
 }
 
 const ALL = [0, 1, 2];
@@ -725,11 +723,11 @@ export const ROWS: Row[] = [
 		wrong: 'Gradient Alert: Priority out of range (7, from an expression)',
 		setup: { node: 'alert', parameters: { priority: 7 }, bad: ALL },
 		outcome: 'stops',
-		sees: 'Gradient refused POST /api/vendor-api/alerting/<account id> (400)',
-		fix: 'Gradient said: "priority must not be greater than 4". Check the values sent for this item.',
+		sees: 'Item 0: field "Priority" is 7, not a whole number from 1 to 4',
+		fix: 'Choose Low (1), Medium (2), High (3) or Very High (4); an expression must return a number from 1 to 4.',
 		item: 0,
+		field: 'Priority',
 		cof: ALL_FAIL.alert,
-		poor: 'Not checked before sending: each item costs a call, and the message names Gradient\'s "priority", not the node\'s Priority field or its range 1-4.',
 	},
 	{
 		id: 'param-alert-priority-text',
@@ -737,11 +735,11 @@ export const ROWS: Row[] = [
 		wrong: 'Gradient Alert: Priority not a number ("high", from an expression)',
 		setup: { node: 'alert', parameters: { priority: 'high' }, bad: ALL },
 		outcome: 'stops',
-		sees: 'Gradient refused POST /api/vendor-api/alerting/<account id> (400)',
-		fix: 'Gradient said: "priority must be a number". Check the values sent for this item.',
+		sees: 'Item 0: field "Priority" is "high", not a whole number from 1 to 4',
+		fix: 'Choose Low (1), Medium (2), High (3) or Very High (4); an expression must return a number from 1 to 4.',
 		item: 0,
+		field: 'Priority',
 		cof: ALL_FAIL.alert,
-		poor: 'Not checked before sending (see the row above).',
 	},
 	{
 		id: 'param-alert-status-range',
@@ -749,11 +747,11 @@ export const ROWS: Row[] = [
 		wrong: 'Gradient Alert: Ticket Status out of range (9, from an expression)',
 		setup: { node: 'alert', parameters: { ticketStatus: 9 }, bad: ALL },
 		outcome: 'stops',
-		sees: 'Gradient refused POST /api/vendor-api/alerting/<account id> (400)',
-		fix: 'Gradient said: "status must not be greater than 6". Check the values sent for this item.',
+		sees: 'Item 0: field "Ticket Status" is 9, not a whole number from 1 to 6',
+		fix: 'Set a status from 1 to 6 (1 is the PSA default); an expression must return a number from 1 to 6.',
 		item: 0,
+		field: 'Ticket Status',
 		cof: ALL_FAIL.alert,
-		poor: 'Not checked before sending (see the rows above).',
 	},
 	{
 		id: 'param-alert-house-empty',
@@ -792,7 +790,6 @@ export const ROWS: Row[] = [
 		},
 		outcome: 'stops',
 		sees: 'Item 0: field "Category" is "oops", not one of needsMapping, unmapped, notMapped, failed, held, custom',
-		cofWithoutFix: true,
 		fix: 'Choose a category from the list.',
 		item: 0,
 		field: 'Category',
@@ -814,7 +811,6 @@ export const ROWS: Row[] = [
 		setup: { node: 'alert', parameters: { title: '={{ "" }}' }, bad: ALL },
 		outcome: 'stops',
 		sees: 'Item 0: field "Title" is empty',
-		cofWithoutFix: true,
 		fix: 'Give the ticket a title.',
 		item: 0,
 		field: 'Title',
@@ -831,7 +827,6 @@ export const ROWS: Row[] = [
 		item: 0,
 		field: 'Due Date',
 		cof: ALL_FAIL.alert,
-		cofWithoutFix: true,
 	},
 
 	// Input item fields (Push Billable reads the numbers; the others read ids and names).
@@ -1010,7 +1005,6 @@ export const ROWS: Row[] = [
 		setup: { node: 'alert', patch: { 1: { gradientAccountId: '' } } },
 		outcome: 'stops',
 		sees: 'Item 1: field "Account ID" is empty',
-		cofWithoutFix: true,
 		fix: 'Set Account ID, e.g. to {{ $json.gradientAccountId }} after Assign Customer.',
 		item: 1,
 		field: 'Account ID',
