@@ -555,6 +555,46 @@ describe('Gradient Assign Customer against the emulator', () => {
 		expect(hints(r).join(' ')).toContain('would set the integration status to pending');
 	});
 
+	it('reports an account whose only change is its description as a description update, not a rename', async () => {
+		const dataset = makeDataset({ customers: 3 });
+		const [a, b, c] = dataset.customers.map((x) => ({ id: String(x.id), name: x.name }));
+		const accounts = () => [
+			// Same name, another description: only the description is updated.
+			{ id: a.id, name: a.name, description: 'old.example' },
+			// Another name: a rename (the description goes with it).
+			{ id: b.id, name: 'Old Name', description: 'old.example' },
+			{ id: c.id, name: c.name, description: firstActiveDomain(dataset, Number(c.id)) },
+		];
+		const items = itemsFor(dataset, 3);
+
+		const dry = await runAssign(await gradient({ dataset, accounts: accounts() }), items, {
+			dryRun: true,
+		});
+		expectNoError(dry);
+		expect(hints(dry).join(' ')).toContain(
+			`would create 0 account(s), rename 1 ("Old Name" -> "${b.name}") and update the description (first active domain) of 1 account(s)`,
+		);
+
+		const g = await gradient({ dataset, accounts: accounts() });
+		const r = await runAssign(g, items);
+		expectNoError(r);
+		expect(
+			writes(g)
+				.filter((e) => e.path.includes('/accounts/'))
+				.map((e) => `${e.method} ${e.path}`)
+				.sort(),
+		).toEqual([a.id, b.id].map((id) => `PATCH /api/vendor-api/organization/accounts/${id}`).sort());
+		expect(g.state.findAccount(a.id)).toMatchObject({
+			name: a.name,
+			description: firstActiveDomain(dataset, Number(a.id)),
+		});
+		const hint = hints(r)[0];
+		expect(hint).toContain(
+			`renamed 1 ("Old Name" -> "${b.name}"), updated the description (first active domain) of 1 account(s)`,
+		);
+		expect(hint).not.toContain(`"${a.name}" -> "${a.name}"`);
+	});
+
 	describe('bad input', () => {
 		const dataset = makeDataset({ customers: 3 });
 		const items = itemsFor(dataset, 3);
@@ -701,7 +741,9 @@ describe('requests Gradient receives', () => {
 		expect(needsMapping(r)[0].json.reason).toBe(
 			'Creating Gradient account 2 failed: Gradient refused POST /api/vendor-api/organization/accounts (400). Gradient said: "name must be shorter". Check the values sent for this item.',
 		);
-		expect(hints(r)[0]).toContain('1 rename(s) failed (the accounts are still used; first:');
+		expect(hints(r)[0]).toContain(
+			'1 account update(s) failed (the accounts are still used; first:',
+		);
 		// 400 is not retried: one POST, one PATCH.
 		expect(server.arrivals.filter((a) => a.method !== 'GET')).toHaveLength(2);
 	});
