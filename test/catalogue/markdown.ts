@@ -80,8 +80,11 @@ export function renderCatalogue(rows: Row[]): string {
 		'bad pair and no other number than the right one, and that no key, Bearer value or',
 		'GRADIENT-TOKEN appears in any message, item or hint.',
 		'',
+		'This file is rendered from the rows and checked by the suite; after changing a row, regenerate',
+		'it with `UPDATE_CATALOGUE=1 npx jest test/catalogue.test.ts -t renders`.',
+		'',
 		'In messages, `<...>` stands for a value that varies (a service id, a count of calls).',
-		'"Item N" counts from 0, as n8n does. Rows marked **Gap** fall short and are reported.',
+		`"Item N" counts from 0, as n8n does. A row that falls short is marked **Gap** and reported (${rows.filter((r) => r.poor).length || 'none'} at present).`,
 		'',
 	];
 	for (const [kind, title] of KINDS) {
