@@ -23,10 +23,10 @@ import {
 	productsCarried,
 	unmatchedProducts,
 } from '../shared/counting';
-import { inputError, reasonOf, stopsTheRun } from '../shared/errors';
+import { asNodeError, inputError, reasonOf, stopsTheRun } from '../shared/errors';
 import { MailprotectorClient } from '../shared/mailprotector/client';
 import type { SkippedCustomer } from '../shared/mailprotector/walk';
-import { asNodeError, walkReseller } from '../shared/mailprotector/walk';
+import { walkReseller } from '../shared/mailprotector/walk';
 import { requestOptions, requestSettings } from '../shared/options';
 import { MAILPROTECTOR_DEFAULTS } from '../shared/transport';
 import type { WalkStamp } from '../shared/walk';

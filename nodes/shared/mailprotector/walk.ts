@@ -1,9 +1,9 @@
-import { NodeApiError, NodeOperationError } from 'n8n-workflow';
-import type { INode } from 'n8n-workflow';
+import { NodeOperationError } from 'n8n-workflow';
+import type { NodeApiError } from 'n8n-workflow';
 
 import type { CountRule, CustomerData, DomainData, GroupData } from '../counting';
 import { emptyTally, groupCount, needsGroupLists, needsUsers, tallyUser } from '../counting';
-import { failureOf } from '../errors';
+import { asNodeError, failureOf } from '../errors';
 import { mapConcurrent } from '../pacing';
 import type { MailprotectorClient } from './client';
 import type { ListResult } from './paginate';
@@ -42,16 +42,6 @@ const text = (value: unknown) => (value === null || value === undefined ? '' : S
 function isGone(error: unknown): boolean {
 	const failure = failureOf(error);
 	return failure?.kind === 'status' && failure.status === 404;
-}
-
-/** Keeps n8n errors as they are (they already say what to fix); wraps anything else. */
-export function asNodeError(
-	node: INode,
-	error: unknown,
-	itemIndex?: number,
-): NodeApiError | NodeOperationError {
-	if (error instanceof NodeApiError || error instanceof NodeOperationError) return error;
-	return new NodeOperationError(node, error as Error, { itemIndex });
 }
 
 class Walk {
