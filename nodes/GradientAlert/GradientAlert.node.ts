@@ -1,8 +1,7 @@
-import { NodeApiError, NodeConnectionTypes, NodeOperationError, randomString } from 'n8n-workflow';
+import { NodeConnectionTypes, NodeOperationError, randomString } from 'n8n-workflow';
 import type {
 	IDataObject,
 	IExecuteFunctions,
-	INode,
 	INodeExecutionData,
 	INodeType,
 	INodeTypeDescription,
@@ -19,7 +18,7 @@ import {
 	summaryTicket,
 	waitForTicket,
 } from '../shared/alerts';
-import { inputError, reasonOf, stopsTheRun } from '../shared/errors';
+import { asNodeError, inputError, reasonOf, stopsTheRun } from '../shared/errors';
 import { GradientClient } from '../shared/gradient/client';
 import type { NewAlert } from '../shared/gradient/client';
 import { readOrgState, writeOrgState } from '../shared/ledger';
@@ -40,16 +39,6 @@ interface Sent {
 	alertStatus: 'sent' | 'already_sent';
 	messageId: string | null;
 	ticket?: TicketOutcome;
-}
-
-function asNodeError(node: INode, error: unknown, itemIndex?: number) {
-	if (error instanceof NodeApiError || error instanceof NodeOperationError) {
-		if (itemIndex !== undefined && error.context.itemIndex === undefined) {
-			error.context.itemIndex = itemIndex;
-		}
-		return error;
-	}
-	return new NodeOperationError(node, error as Error, { itemIndex });
 }
 
 function paired(items: number[]): IPairedItemData | IPairedItemData[] {

@@ -1,15 +1,14 @@
-import { NodeApiError, NodeConnectionTypes, NodeOperationError, randomString } from 'n8n-workflow';
+import { NodeConnectionTypes, NodeOperationError, randomString } from 'n8n-workflow';
 import type {
 	IDataObject,
 	IExecuteFunctions,
-	INode,
 	INodeExecutionData,
 	INodeType,
 	INodeTypeDescription,
 	IPairedItemData,
 } from 'n8n-workflow';
 
-import { failureOf, inputError, reasonOf } from '../shared/errors';
+import { asNodeError, failureOf, inputError, reasonOf } from '../shared/errors';
 import { GradientClient } from '../shared/gradient/client';
 import {
 	applyOutcomes,
@@ -60,11 +59,6 @@ function numberOption(options: IDataObject, name: string, fallback: number): num
 
 function paired(items: number[]): IPairedItemData | IPairedItemData[] {
 	return items.length === 1 ? { item: items[0] } : items.map((item) => ({ item }));
-}
-
-function asNodeError(node: INode, error: unknown): NodeApiError | NodeOperationError {
-	if (error instanceof NodeApiError || error instanceof NodeOperationError) return error;
-	return new NodeOperationError(node, error as Error);
 }
 
 export class GradientPushBillable implements INodeType {

@@ -141,7 +141,13 @@ export function asNodeError(
 	error: unknown,
 	itemIndex?: number,
 ): NodeApiError | NodeOperationError {
-	if (error instanceof NodeApiError || error instanceof NodeOperationError) return error;
+	if (error instanceof NodeApiError || error instanceof NodeOperationError) {
+		// n8n shows which item failed only from context.itemIndex; errors from shared code lack it.
+		if (itemIndex !== undefined && error.context.itemIndex === undefined) {
+			error.context.itemIndex = itemIndex;
+		}
+		return error;
+	}
 	return new NodeOperationError(node, reasonOf(error), { itemIndex });
 }
 
