@@ -6,13 +6,12 @@
 // arrive and that no output reports as not mapped or failed).
 // Flags: --pairs N (10000) --latency MS (30) --rate R (node default) --concurrency C (node default)
 //        --error-rate X --reset-rate X --storm EVERY:LENGTH --limit L (emulator, 100) --seed S (1)
-import fs from 'node:fs';
-import os from 'node:os';
 import path from 'node:path';
-import { spawn, spawnSync } from 'node:child_process';
+import { spawn } from 'node:child_process';
 import { createRequire } from 'node:module';
 import { fileURLToPath } from 'node:url';
 
+import { compiledNode } from './lib/compiled.mjs';
 import { runChain } from './lib/engine.mjs';
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
@@ -46,52 +45,6 @@ function parseArgs(argv) {
 		out[key] = key === 'storm' ? value : Number(value);
 	}
 	return out;
-}
-
-/** The newest mtime of the .ts files this node is built from. */
-function newestSource() {
-	let newest = 0;
-	const walk = (dir) => {
-		for (const entry of fs.readdirSync(dir, { withFileTypes: true })) {
-			const p = path.join(dir, entry.name);
-			if (entry.isDirectory()) walk(p);
-			else if (p.endsWith('.ts')) newest = Math.max(newest, fs.statSync(p).mtimeMs);
-		}
-	};
-	for (const dir of ['nodes/GradientPushBillable', 'nodes/shared', 'credentials']) {
-		walk(path.join(root, dir));
-	}
-	return newest;
-}
-
-/** dist/ when it is current; else `n8n-node build`; if that fails, tsc into a scratch folder. */
-function compiled() {
-	const rel = 'nodes/GradientPushBillable/GradientPushBillable.node.js';
-	const dist = path.join(root, 'dist');
-	const built = path.join(dist, rel);
-	if (fs.existsSync(built) && fs.statSync(built).mtimeMs >= newestSource()) return dist;
-	console.log('dist/ is missing or older than the sources: running n8n-node build ...');
-	const build = spawnSync('npx', ['n8n-node', 'build'], { cwd: root, encoding: 'utf8' });
-	if (build.status === 0 && fs.existsSync(built)) return dist;
-	const scratch = fs.mkdtempSync(path.join(os.tmpdir(), 'bench-push-'));
-	console.log(`n8n-node build failed (another node may not compile yet); tsc into ${scratch}`);
-	spawnSync(
-		'npx',
-		[
-			'tsc',
-			'-p',
-			'tsconfig.json',
-			'--outDir',
-			scratch,
-			'--incremental',
-			'false',
-			'--declaration',
-			'false',
-		],
-		{ cwd: root, stdio: 'inherit' },
-	);
-	if (!fs.existsSync(path.join(scratch, rel))) throw new Error('could not compile the node');
-	return scratch;
 }
 
 /** Starts the Gradient emulator in a child process; state, stats and log come over its admin routes. */
@@ -130,7 +83,7 @@ async function startChildGradient(options) {
 }
 
 const args = parseArgs(process.argv.slice(2));
-const out = compiled();
+const out = compiledNode(root, 'GradientPushBillable');
 const { GradientPushBillable } = require(
 	path.join(out, 'nodes/GradientPushBillable/GradientPushBillable.node.js'),
 );

@@ -4,13 +4,12 @@
 // default) and prints the calls it made, the minimum, the wall time and calls per second.
 // Flags: --customers N (2000) --latency MS (30) --rate R (node default) --concurrency C
 //        --rule billableUsers|groupUserCount|billableUsersPlusAliases --include-zero --seed S (1)
-import fs from 'node:fs';
-import os from 'node:os';
 import path from 'node:path';
-import { spawnSync } from 'node:child_process';
+
 import { createRequire } from 'node:module';
 import { fileURLToPath } from 'node:url';
 
+import { compiledNode } from './lib/compiled.mjs';
 import { runChain } from './lib/engine.mjs';
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
@@ -48,55 +47,8 @@ function parseArgs(argv) {
 	return out;
 }
 
-/** The newest mtime of the .ts files this node is built from (other nodes do not matter). */
-function newestSource() {
-	let newest = 0;
-	const walk = (dir) => {
-		for (const entry of fs.readdirSync(dir, { withFileTypes: true })) {
-			const p = path.join(dir, entry.name);
-			if (entry.isDirectory()) walk(p);
-			else if (p.endsWith('.ts')) newest = Math.max(newest, fs.statSync(p).mtimeMs);
-		}
-	};
-	walk(path.join(root, 'nodes/MailprotectorGetCounts'));
-	walk(path.join(root, 'nodes/shared'));
-	walk(path.join(root, 'credentials'));
-	return newest;
-}
-
-/** dist/ when it is current; else `n8n-node build`; if that fails, tsc into a scratch folder. */
-function compiled() {
-	const rel = 'nodes/MailprotectorGetCounts/MailprotectorGetCounts.node.js';
-	const dist = path.join(root, 'dist');
-	const built = path.join(dist, rel);
-	if (fs.existsSync(built) && fs.statSync(built).mtimeMs >= newestSource()) return dist;
-	console.log('dist/ is missing or older than the sources: running n8n-node build ...');
-	const build = spawnSync('npx', ['n8n-node', 'build'], { cwd: root, encoding: 'utf8' });
-	if (build.status !== 0) console.log(build.stdout, build.stderr);
-	if (build.status === 0 && fs.existsSync(built)) return dist;
-	const scratch = fs.mkdtempSync(path.join(os.tmpdir(), 'bench-walk-'));
-	console.log(`n8n-node build failed; compiling with tsc into ${scratch}`);
-	spawnSync(
-		'npx',
-		[
-			'tsc',
-			'-p',
-			'tsconfig.json',
-			'--outDir',
-			scratch,
-			'--incremental',
-			'false',
-			'--declaration',
-			'false',
-		],
-		{ cwd: root, stdio: 'inherit' },
-	);
-	if (!fs.existsSync(path.join(scratch, rel))) throw new Error('could not compile the node');
-	return scratch;
-}
-
 const args = parseArgs(process.argv.slice(2));
-const out = compiled();
+const out = compiledNode(root, 'MailprotectorGetCounts');
 const { MailprotectorGetCounts } = require(
 	path.join(out, 'nodes/MailprotectorGetCounts/MailprotectorGetCounts.node.js'),
 );
