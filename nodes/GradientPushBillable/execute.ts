@@ -1,0 +1,232 @@
+import { NodeOperationError, randomString } from 'n8n-workflow';
+import type {
+	IDataObject,
+	IExecuteFunctions,
+	INodeExecutionData,
+	IPairedItemData,
+} from 'n8n-workflow';
+
+import { asNodeError, failureOf, inputError, reasonOf } from '../shared/errors';
+import { GradientClient } from '../shared/gradient/client';
+import {
+	applyOutcomes,
+	parseApprovals,
+	readApprovalTime,
+	readOrgState,
+	unusedApprovalKeys,
+	writeOrgState,
+} from '../shared/ledger';
+import { requestSettings } from '../shared/options';
+import type { FieldNames, PlanSettings, ReadItem } from '../shared/push';
+import {
+	DEFAULT_FIELDS,
+	itemFailureJson,
+	ledgerOutcomes,
+	outputOf,
+	planPush,
+	readItem,
+	resultJson,
+	runPlan,
+	tally,
+} from '../shared/push';
+
+const FIELD_OPTIONS: Array<{ name: string; field: keyof FieldNames; label: string }> = [
+	{ name: 'accountIdField', field: 'gradientAccountId', label: 'Account ID Field' },
+	{ name: 'serviceIdField', field: 'gradientServiceId', label: 'Service ID Field' },
+	{ name: 'countField', field: 'count', label: 'Count Field' },
+	{ name: 'customerIdField', field: 'customerId', label: 'Customer ID Field' },
+	{ name: 'customerNameField', field: 'customerName', label: 'Customer Name Field' },
+	{ name: 'productField', field: 'product', label: 'Product Field' },
+	{ name: 'walkField', field: 'walk', label: 'Walk Field' },
+];
+
+function fieldNames(options: IDataObject): FieldNames {
+	const fields = { ...DEFAULT_FIELDS };
+	for (const o of FIELD_OPTIONS) {
+		const value = options[o.name];
+		if (typeof value === 'string' && value.trim()) fields[o.field] = value.trim();
+	}
+	return fields;
+}
+
+function numberOption(options: IDataObject, name: string, fallback: number): number {
+	const value = options[name];
+	return typeof value === 'number' && Number.isFinite(value) ? value : fallback;
+}
+
+function paired(items: number[]): IPairedItemData | IPairedItemData[] {
+	return items.length === 1 ? { item: items[0] } : items.map((item) => ({ item }));
+}
+
+/** Reads and checks the items, plans the pairs against the ledger, pushes them, shapes the four outputs. */
+export async function pushBillable(this: IExecuteFunctions): Promise<INodeExecutionData[][]> {
+	const items = this.getInputData();
+	const node = this.getNode();
+	const out: INodeExecutionData[][] = [[], [], [], []];
+	const hint = (message: string, type: 'info' | 'warning' = 'info') =>
+		this.addExecutionHints({ message, type, location: 'outputPane' });
+
+	const dryRun = this.getNodeParameter('dryRun', 0, false) as boolean;
+	const options = this.getNodeParameter('options', 0, {}) as IDataObject;
+	// An unreadable date would silently release nothing: refuse it before anything is sent.
+	const approveTime = readApprovalTime(options.approveHeldBefore);
+	let approveBefore =
+		approveTime === undefined ? undefined : String(options.approveHeldBefore).trim();
+	if (Number.isNaN(approveTime)) {
+		const shown = String(options.approveHeldBefore).trim().slice(0, 40);
+		const error = new NodeOperationError(
+			node,
+			`Options > Approve All Held Before is not a date ("${shown}")`,
+			{
+				description:
+					'Enter a date and time (ISO 8601, e.g. 2025-01-31T00:00:00Z), or clear the option.',
+			},
+		);
+		if (!this.continueOnFail()) throw error;
+		hint(
+			`${error.message}. ${error.description} Nothing held was released by date this run.`,
+			'warning',
+		);
+		approveBefore = undefined;
+	}
+	const guardOn = this.getNodeParameter('changeGuard', 0, false) as boolean;
+	const settings: PlanSettings = {
+		zeroVanished: this.getNodeParameter('zeroVanished', 0, true) as boolean,
+		skipUnchanged: options.skipUnchanged === true,
+		guard: guardOn
+			? {
+					maxChangePercent: this.getNodeParameter('maxChangePercent', 0, 50) as number,
+					holdDropsToZero: this.getNodeParameter('holdDropsToZero', 0, true) as boolean,
+				}
+			: undefined,
+		massZero: {
+			hold: options.holdMassZeroing !== false,
+			maxSharePercent: numberOption(options, 'maxZeroSharePercent', 10),
+			maxPairs: numberOption(options, 'maxZeroPairs', 25),
+		},
+		approvals: parseApprovals(
+			typeof options.approveHeldKeys === 'string' ? options.approveHeldKeys : '',
+			approveBefore,
+		),
+	};
+
+	const fields = fieldNames(options);
+	const read: ReadItem[] = items.map((item, i) => readItem(item.json, i, fields, dryRun));
+	if (!this.continueOnFail()) {
+		// Bad input stops the node before anything is sent: never a push of a wrong number.
+		for (const r of read) {
+			if ('bad' in r) {
+				throw inputError(node, r.bad.index, r.bad.field, r.bad.problem, r.bad.fix);
+			}
+		}
+	}
+	if (items.length === 0) {
+		hint('No input items: nothing was pushed and nothing was zeroed.', 'warning');
+		return out;
+	}
+
+	const runId = this.getExecutionId() || randomString(12);
+	const client = new GradientClient(this, requestSettings(options));
+	let organizationId: string;
+	try {
+		organizationId = (await client.getOrganization()).organizationId;
+	} catch (error) {
+		if (!this.continueOnFail()) throw asNodeError(node, error);
+		// Nothing can be sent without the organization: every item gets this one reason.
+		const reason = reasonOf(error);
+		const at = new Date().toISOString();
+		out[2] = read.map((r) => {
+			const v = 'item' in r ? r.item : r.bad;
+			const failure = {
+				index: v.index,
+				gradientAccountId: v.gradientAccountId ?? null,
+				gradientServiceId: v.gradientServiceId ?? null,
+				customerId: v.customerId ?? '',
+				customerName: v.customerName ?? '',
+				product: v.product ?? '',
+				count: v.count ?? null,
+				previousCount: null,
+				reason,
+			};
+			const json = itemFailureJson(runId, failure, at);
+			json.httpStatus = failureOf(error)?.status ?? null;
+			return { json, pairedItem: { item: v.index } };
+		});
+		return out;
+	}
+
+	const staticData = this.getWorkflowStaticData('global');
+	const { state, health } = readOrgState(staticData, organizationId);
+	const plan = planPush(read, state, health, settings);
+	const unused = unusedApprovalKeys(
+		settings.approvals,
+		state.held,
+		plan.pairs.filter((p) => p.approved).map((p) => p.key),
+	);
+	if (unused.length) {
+		const heldNow = Object.keys(state.held);
+		hint(
+			`Approve Held Pairs: ${unused.map((k) => `"${k.slice(0, 80)}"`).join(', ')} ${unused.length === 1 ? 'matches' : 'match'} no pair held for review, so ${unused.length === 1 ? 'it released' : 'they released'} nothing; held now: ${heldNow.length ? `${heldNow.slice(0, 5).join(', ')}${heldNow.length > 5 ? `, and ${heldNow.length - 5} more` : ''}` : 'none'}. ` +
+				'Copy the ledgerKey of a Held for Review item (<account id>|<service id>) into Options > Approve Held Pairs.',
+			'warning',
+		);
+	}
+	const report = await runPlan(
+		{
+			pushCount: async (...args) => await client.pushCount(...args),
+			halt: (error) => client.transport.halt(error),
+		},
+		plan,
+		{ dryRun, concurrency: client.transport.settings.concurrency },
+	);
+	const now = new Date().toISOString();
+	if (!dryRun) {
+		writeOrgState(
+			staticData,
+			organizationId,
+			applyOutcomes(state, ledgerOutcomes(report.results), now),
+		);
+	}
+
+	for (const f of plan.itemFailures) {
+		out[2].push({ json: itemFailureJson(runId, f, now), pairedItem: { item: f.index } });
+	}
+	for (const r of report.results) {
+		out[outputOf(r.outcome)].push({
+			json: resultJson(runId, r),
+			pairedItem: paired(r.pair.items),
+		});
+	}
+
+	const t = tally(report.results);
+	const stats = client.transport.stats;
+	hint(
+		`${dryRun ? 'Dry run (nothing sent, ledger unchanged): ' : ''}${report.results.length} pair(s) from ${items.length} item(s): ` +
+			`${dryRun ? `${t.dry_run} would be pushed` : `${t.pushed} pushed, ${t.zeroed} zeroed`}, ${t.unchanged} unchanged, ` +
+			`${t.not_mapped} not mapped, ${t.failed + plan.itemFailures.length} failed, ${t.held} held for review. ` +
+			`${stats.calls} Gradient API call(s), ${stats.retries} retried, ${stats.throttled} rate-limited (429).`,
+	);
+	if (report.rebuild.status === 'sent') {
+		hint(`Gradient was asked to rebuild its billing view once (pair ${report.rebuild.key}).`);
+	} else if (report.rebuild.status === 'failed' || report.rebuild.status === 'stopped') {
+		hint(
+			`Gradient's billing view was not rebuilt: ${report.rebuild.reason ?? 'the rebuild call failed'}. The counts are set; the view updates on the next push.`,
+			'warning',
+		);
+	}
+	for (const note of plan.notes) hint(note, note.startsWith('Zero Vanished') ? 'info' : 'warning');
+	if (this.getMode() === 'manual' && !dryRun) {
+		hint(
+			'Started from the editor: n8n does not save workflow static data for such runs, so this run is not remembered in the ledger (production and "n8n execute" runs are).',
+			'warning',
+		);
+	}
+
+	if (report.stopped && !this.continueOnFail()) {
+		const error = asNodeError(node, report.stopped);
+		error.description =
+			`${error.description ?? ''} ${t.pushed + t.zeroed} pair(s) were pushed before the stop and are remembered; the rest were not sent.`.trim();
+		throw error;
+	}
+	return out;
+}
