@@ -16,8 +16,7 @@ import { STATE_KEY } from '../nodes/shared/ledger';
 import type { GradientEmulator } from './emulators';
 import { startGradient } from './emulators';
 import type { RunResult } from './harness/engine';
-import { runWorkflow } from './harness/engine';
-import { chain, credentialsFor, nodeType } from './harness/fixtures';
+import { nodeType, runGradientNode } from './harness/fixtures';
 import { assertNoSecretsIn } from './harness/leaks';
 
 describe('alert ids and run summaries (pure)', () => {
@@ -166,26 +165,13 @@ async function alert(
 	url: string,
 	args: RunArgs,
 ): Promise<RunResult & { out: INodeExecutionData[] }> {
-	const workflow = chain(
-		[
-			{
-				name: NODE,
-				type: 'gradientAlert',
-				parameters: args.parameters,
-				credentials: ['gradientApi'],
-				continueOnFail: args.continueOnFail,
-			},
-		],
-		{ startItems: items },
-	);
-	const credentials = credentialsFor({ gradientUrl: url });
-	credentials.gradientApi = { ...credentials.gradientApi, ...(args.credentials ?? {}) };
-	const result = await runWorkflow({
-		workflow,
+	const result = await runGradientNode({
+		name: NODE,
+		type: 'gradientAlert',
+		items,
+		gradientUrl: url,
 		nodeTypes,
-		credentials,
-		mode: 'cli',
-		staticData: args.staticData,
+		...args,
 	});
 	return { ...result, out: result.output(NODE, 0) };
 }

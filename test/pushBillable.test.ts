@@ -23,8 +23,8 @@ import type { WalkStamp } from '../nodes/shared/walk';
 import type { GradientEmulator } from './emulators';
 import { startGradient } from './emulators';
 import type { RunResult } from './harness/engine';
-import { runWorkflow } from './harness/engine';
-import { chain, credentialsFor, nodeType } from './harness/fixtures';
+
+import { nodeType, runGradientNode } from './harness/fixtures';
 import { assertNoSecretsIn } from './harness/leaks';
 import type { ScriptedServer } from './harness/scriptedServer';
 import { startScriptedServer } from './harness/scriptedServer';
@@ -312,29 +312,19 @@ interface RunArgs {
 }
 
 async function push(items: IDataObject[], url: string, args: RunArgs = {}): Promise<Run> {
-	const workflow = chain(
-		[
-			{
-				name: NODE,
-				type: 'gradientPushBillable',
-				parameters: {
-					...(args.parameters ?? {}),
-					// Short backoff so retry tests do not sleep in real time.
-					options: { retryBaseMs: 5, ...(args.options ?? {}) },
-				},
-				credentials: ['gradientApi'],
-				continueOnFail: args.continueOnFail,
-			},
-		],
-		{ startItems: items },
-	);
-	const credentials = credentialsFor({ gradientUrl: url });
-	credentials.gradientApi = { ...credentials.gradientApi, ...(args.credentials ?? {}) };
-	const result = await runWorkflow({
-		workflow,
+	const result = await runGradientNode({
+		name: NODE,
+		type: 'gradientPushBillable',
+		parameters: {
+			...(args.parameters ?? {}),
+			// Short backoff so retry tests do not sleep in real time.
+			options: { retryBaseMs: 5, ...(args.options ?? {}) },
+		},
+		items,
+		gradientUrl: url,
 		nodeTypes,
-		credentials,
-		mode: 'cli',
+		continueOnFail: args.continueOnFail,
+		credentials: args.credentials,
 		staticData: args.staticData,
 	});
 	const task = result.run.data.resultData.runData[NODE]?.[0] as

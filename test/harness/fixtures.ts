@@ -6,7 +6,14 @@ import type {
 	IWorkflowSettings,
 } from 'n8n-workflow';
 
-import type { CredentialMap, WorkflowJson, WorkflowNodeJson } from './engine';
+import type {
+	CredentialMap,
+	NodeTypeMap,
+	RunResult,
+	WorkflowJson,
+	WorkflowNodeJson,
+} from './engine';
+import { runWorkflow } from './engine';
 import { TEST_KEYS } from './leaks';
 import { START_NODE_TYPE } from './startNode';
 
@@ -129,4 +136,43 @@ export function credentialsFor(urls: CredentialUrls = {}): CredentialMap {
 			baseUrl: urls.gradientUrl ?? 'https://app.usegradient.com',
 		},
 	};
+}
+
+export interface SingleGradientNode {
+	name: string;
+	/** Short type name, e.g. 'gradientAlert'. */
+	type: string;
+	parameters: INodeParameters;
+	items: IDataObject[];
+	gradientUrl: string;
+	nodeTypes: NodeTypeMap;
+	continueOnFail?: boolean;
+	/** Overrides of the Gradient credential's fields (e.g. a wrong key). */
+	credentials?: Record<string, string>;
+	staticData?: IDataObject;
+}
+
+/** Runs one Gradient node on the given items as `n8n execute` would (static data is saved). */
+export async function runGradientNode(o: SingleGradientNode): Promise<RunResult> {
+	const workflow = chain(
+		[
+			{
+				name: o.name,
+				type: o.type,
+				parameters: o.parameters,
+				credentials: ['gradientApi'],
+				continueOnFail: o.continueOnFail,
+			},
+		],
+		{ startItems: o.items },
+	);
+	const credentials = credentialsFor({ gradientUrl: o.gradientUrl });
+	credentials.gradientApi = { ...credentials.gradientApi, ...(o.credentials ?? {}) };
+	return await runWorkflow({
+		workflow,
+		nodeTypes: o.nodeTypes,
+		credentials,
+		mode: 'cli',
+		staticData: o.staticData,
+	});
 }
