@@ -206,6 +206,18 @@ describe('transport through the engine', () => {
 		expect(server.arrivals[0].path).toBe('/api/vendor-api/organization');
 	});
 
+	it('decrypts the credential once per execution, not once per call', async () => {
+		const server = await serve([{ status: 200, body: {} }]);
+		const calls = Array.from({ length: 12 }, (_, i) => ({ path: `/api/item/${i}` }));
+		const { answers, result } = await probe({ baseUrl: server.url, calls });
+		expect(answers.filter((a) => a.ok)).toHaveLength(12);
+		expect(server.arrivals).toHaveLength(12);
+		expect(server.arrivals.every((a) => a.headers['gradient-token'] === TEST_GRADIENT_TOKEN)).toBe(
+			true,
+		);
+		expect(result.decryptions).toEqual({ gradientApi: 1 });
+	});
+
 	describe('(a) 429 and Retry-After', () => {
 		it('waits the Retry-After seconds, then succeeds', async () => {
 			const server = await serve([

@@ -146,6 +146,9 @@ class TestCredentials extends ICredentials {
 export class TestCredentialsHelper extends ICredentialsHelper {
 	private readonly types = new Map<string, ICredentialType>();
 
+	/** How often each credential type was decrypted (n8n reads its database each time). */
+	readonly decryptions: Record<string, number> = {};
+
 	constructor(
 		private readonly data: CredentialMap,
 		credentialTypes: ICredentialType[] = packageCredentialTypes(),
@@ -246,6 +249,7 @@ export class TestCredentialsHelper extends ICredentialsHelper {
 		_nodeCredentials: INodeCredentialsDetails,
 		type: string,
 	): Promise<ICredentialDataDecryptedObject> {
+		this.decryptions[type] = (this.decryptions[type] ?? 0) + 1;
 		return this.decrypted(type);
 	}
 
@@ -289,6 +293,8 @@ export interface RunResult {
 	staticData: IDataObject;
 	/** Whether the run changed the static data (n8n saves it only then). */
 	staticDataChanged: boolean;
+	/** Decryptions per credential type during the run. */
+	decryptions: Record<string, number>;
 	/** The items of one output of a node's first run ([] when it did not run or sent nothing). */
 	output: (nodeName: string, outputIndex?: number) => INodeExecutionData[];
 	/** All outputs of a node's first run. */
@@ -451,6 +457,7 @@ export async function runWorkflow(options: RunOptions): Promise<RunResult> {
 		run,
 		staticData: clone(workflow.staticData),
 		staticDataChanged: changed,
+		decryptions: { ...credentialsHelper.decryptions },
 		output: (nodeName, outputIndex = 0) => outputs(nodeName)[outputIndex] ?? [],
 		outputs,
 		ran: (nodeName) => (runData[nodeName]?.length ?? 0) > 0,
