@@ -306,12 +306,19 @@ describe('countCustomer', () => {
 	});
 
 	it('sums user_count under groupUserCount', () => {
-		const rows = countCustomer(customer, { rule: 'groupUserCount', includeZero: false, productOf });
+		const rows = countCustomer(customer, {
+			rule: 'groupUserCount',
+			includeZero: false,
+			productOf,
+			groupDetail: true,
+		});
 		expect(counts(rows)).toEqual({ BracketBundle: 3, CloudFilter: 6, SafeSend: 3, XtraMail: 1 });
-		expect(rows[1].breakdown.userGroups.map((g) => [g.userGroupId, g.userCount, g.count])).toEqual([
-			['1', 3, 3],
-			['2', 3, 3],
-		]);
+		expect(rows[1].breakdown.userGroups!.map((g) => [g.userGroupId, g.userCount, g.count])).toEqual(
+			[
+				['1', 3, 3],
+				['2', 3, 3],
+			],
+		);
 		expect(rows[1].breakdown.usersByType).toBeUndefined();
 	});
 
@@ -326,7 +333,12 @@ describe('countCustomer', () => {
 	});
 
 	it('writes a breakdown a billing person can check by hand', () => {
-		const rows = countCustomer(customer, { rule: 'billableUsers', includeZero: false, productOf });
+		const rows = countCustomer(customer, {
+			rule: 'billableUsers',
+			includeZero: false,
+			productOf,
+			groupDetail: true,
+		});
 		const cloudFilter = rows.find((r) => r.product === 'CloudFilter')!;
 		expect(cloudFilter.breakdown).toEqual({
 			rule: 'billableUsers',
@@ -334,6 +346,7 @@ describe('countCustomer', () => {
 				'Users whose type is "User" and who have no parent, once per service of their user group',
 			primaryDomain: 'acme.example',
 			serviceTypes: ['CloudFilter Email Security'],
+			groupsCounted: 2,
 			userGroups: [
 				{
 					userGroupId: '1',
@@ -374,17 +387,33 @@ describe('countCustomer', () => {
 		});
 	});
 
+	it('leaves the per-group list out unless asked, keeping every total', () => {
+		const settings = { rule: 'billableUsers' as const, includeZero: false, productOf };
+		const detailed = countCustomer(customer, { ...settings, groupDetail: true });
+		const summary = countCustomer(customer, settings);
+		expect(summary.map((r) => [r.product, r.count])).toEqual(
+			detailed.map((r) => [r.product, r.count]),
+		);
+		for (const [i, row] of summary.entries()) {
+			expect(row.breakdown.userGroups).toBeUndefined();
+			const { userGroups, ...rest } = detailed[i].breakdown;
+			expect(row.breakdown).toEqual(rest);
+			expect(row.breakdown.groupsCounted).toBe(userGroups!.length);
+		}
+	});
+
 	it('adds a group once per service when two of its services name the same product', () => {
 		const own = productNamer([{ serviceType: 'SafeSend', product: 'CloudFilter' }]);
 		const rows = countCustomer(customer, {
 			rule: 'billableUsers',
 			includeZero: false,
 			productOf: own,
+			groupDetail: true,
 		});
 		expect(counts(rows)).toEqual({ BracketBundle: 1, CloudFilter: 5 });
 		const cf = rows.find((r) => r.product === 'CloudFilter')!;
 		expect(cf.breakdown.serviceTypes).toEqual(['CloudFilter Email Security', 'SafeSend Outbound']);
-		expect(cf.breakdown.userGroups[0].count).toBe(4);
+		expect(cf.breakdown.userGroups![0].count).toBe(4);
 	});
 
 	it('reports unknown user types and "User" records with a parent as left out', () => {

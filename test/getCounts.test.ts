@@ -111,7 +111,8 @@ describe('Get Counts on the hand-computed small data set', () => {
 			rule: 'billableUsers',
 			primaryDomain: 'acme.example',
 			serviceTypes: ['CloudFilter Email Security'],
-			userGroups: [{ userGroupId: '3001', userGroup: 'Default', domain: 'acme.example', count: 2 }],
+			groupsCounted: 1,
+			domains: [{ domain: 'acme.example', count: 2 }],
 			usersByType: { User: 2, Alias: 1, 'Mailing List': 1, 'Unlicensed User': 1 },
 			leftOut: {
 				aliases: 1,
@@ -121,6 +122,7 @@ describe('Get Counts on the hand-computed small data set', () => {
 				aliasDomains: ['acme-alias.example'],
 			},
 		});
+		expect(cloudFilter.json.breakdown).not.toHaveProperty('userGroups');
 		// 1003's first domain is Pending: its first active domain is the second one.
 		const mueller = items.find((i) => i.json.customerId === '1003')!;
 		expect(mueller.json.domains).toEqual(['mueller.example', 'mueller.de']);
@@ -140,6 +142,27 @@ describe('Get Counts on the hand-computed small data set', () => {
 		]);
 		const second = await run(mp.url);
 		expect(stampOf(second.output(NODE)[0]).id).not.toBe(stamp.id);
+	});
+
+	it('lists each counted user group in the breakdown with "Breakdown Per User Group"', async () => {
+		const find = (r: RunResult) =>
+			r.output(NODE).find((i) => i.json.customerId === '1001' && i.json.product === 'CloudFilter')!;
+		const summary = find(await run(mp.url)).json.breakdown as IDataObject;
+		const detailed = find(await run(mp.url, { parameters: { options: { groupDetail: true } } }))
+			.json.breakdown as IDataObject;
+		expect(detailed).toEqual({
+			...summary,
+			userGroups: [
+				{
+					userGroupId: '3001',
+					userGroup: 'Default',
+					domain: 'acme.example',
+					serviceTypes: ['CloudFilter Email Security'],
+					count: 2,
+					usersByType: { User: 2, Alias: 1, 'Mailing List': 1, 'Unlicensed User': 1 },
+				},
+			],
+		});
 	});
 
 	it('counts only the chosen customers, from their own lists', async () => {

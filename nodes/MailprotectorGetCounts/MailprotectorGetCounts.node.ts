@@ -43,6 +43,7 @@ interface Ask {
 	includeZero: boolean;
 	products?: string[];
 	productNames: ProductNameRule[];
+	groupDetail: boolean;
 }
 
 /** Warnings shown as execution hints, at most. */
@@ -167,6 +168,14 @@ export class MailprotectorGetCounts implements INodeType {
 				placeholder: 'Add Option',
 				default: {},
 				options: [
+					{
+						displayName: 'Breakdown Per User Group',
+						name: 'groupDetail',
+						type: 'boolean',
+						default: false,
+						description:
+							"Whether to list every counted user group in each item's breakdown (its domain, services and users by type). Off keeps the totals per domain and user type and makes the items, and the executions n8n saves, about half as big.",
+					},
 					{
 						displayName: 'Include Zero Counts',
 						name: 'includeZero',
@@ -355,6 +364,7 @@ function readAsk(ctx: IExecuteFunctions, itemIndex: number): Ask {
 		customers,
 		rule,
 		includeZero: options.includeZero === true,
+		groupDetail: options.groupDetail === true,
 		products: parseProductFilter(String(options.products ?? ''), productOf),
 		productNames,
 	};
@@ -377,6 +387,7 @@ async function runWalk(
 		includeZero: ask.includeZero,
 		productOf: productNamer(ask.productNames),
 		products: ask.products,
+		groupDetail: ask.groupDetail,
 	};
 	const rows: IDataObject[] = [];
 	for (const customer of [...result.customers].sort((a, b) => compareIds(a.id, b.id))) {

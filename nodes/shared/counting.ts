@@ -63,6 +63,8 @@ export interface CountSettings {
 	productOf: (serviceType: string) => string;
 	/** Canonical product names to keep; undefined = all. */
 	products?: string[];
+	/** List every counted user group in the breakdown (off keeps items small at scale). */
+	groupDetail?: boolean;
 }
 
 export interface GroupContribution {
@@ -80,7 +82,10 @@ export interface Breakdown {
 	counted: string;
 	primaryDomain: string | null;
 	serviceTypes: string[];
-	userGroups: GroupContribution[];
+	/** How many user groups added to the count. */
+	groupsCounted: number;
+	/** Each of them, only with the "Breakdown Per User Group" option. */
+	userGroups?: GroupContribution[];
 	domains: Array<{ domain: string; count: number }>;
 	/** Users of the contributing groups by type (each group once); absent for groupUserCount. */
 	usersByType?: Record<string, number>;
@@ -353,7 +358,8 @@ export function countCustomer(customer: CustomerData, settings: CountSettings): 
 			counted: COUNT_RULES[rule],
 			primaryDomain: primary,
 			serviceTypes: [...(serviceTypes.get(product) ?? [])],
-			userGroups: entry.groups,
+			groupsCounted: entry.groups.length,
+			...(settings.groupDetail ? { userGroups: entry.groups } : {}),
 			domains: [...domains].map(([domain, count]) => ({ domain, count })),
 			leftOut: { aliasDomains },
 		};

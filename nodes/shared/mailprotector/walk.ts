@@ -272,7 +272,9 @@ export async function walkReseller(
 	}
 
 	let strays = 0;
-	for (const u of sources.users) {
+	// The user objects are the bulk of the walk's memory and only their tallies are needed:
+	// taken out of `sources`, they can go before the services are read.
+	for (const u of sources.users.splice(0)) {
 		const owner = domainOwner.get(text(u.domain?.id));
 		if (!owner || owner.domain.alias || walk.skipped.has(owner.customer.id)) continue;
 		const groupId = text(u.user_group?.id);
