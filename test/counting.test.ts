@@ -1,5 +1,6 @@
 import type { CustomerData, GroupData, UserTally } from '../nodes/shared/counting';
 import {
+	COUNT_RULES,
 	closestProduct,
 	compareIds,
 	countCustomer,
@@ -300,7 +301,6 @@ describe('countCustomer', () => {
 			mailingLists: 1,
 			unlicensedUsers: 1,
 			discoveredUsers: 1,
-			usersWithParent: 0,
 			aliasDomains: ['acme-alias.example'],
 		});
 	});
@@ -381,7 +381,6 @@ describe('countCustomer', () => {
 				mailingLists: 1,
 				unlicensedUsers: 1,
 				discoveredUsers: 1,
-				usersWithParent: 0,
 				aliasDomains: ['acme-alias.example'],
 			},
 		});
@@ -396,7 +395,8 @@ describe('countCustomer', () => {
 		);
 		for (const [i, row] of summary.entries()) {
 			expect(row.breakdown.userGroups).toBeUndefined();
-			const { userGroups, ...rest } = detailed[i].breakdown;
+			const { userGroups, counted, ...rest } = detailed[i].breakdown;
+			expect(counted).toBe(COUNT_RULES.billableUsers);
 			expect(row.breakdown).toEqual(rest);
 			expect(row.breakdown.groupsCounted).toBe(userGroups!.length);
 		}

@@ -118,7 +118,6 @@ describe('Get Counts on the hand-computed small data set', () => {
 				aliases: 1,
 				mailingLists: 1,
 				unlicensedUsers: 1,
-				discoveredUsers: 0,
 				aliasDomains: ['acme-alias.example'],
 			},
 		});
@@ -152,6 +151,8 @@ describe('Get Counts on the hand-computed small data set', () => {
 			.json.breakdown as IDataObject;
 		expect(detailed).toEqual({
 			...summary,
+			counted:
+				'Users whose type is "User" and who have no parent, once per service of their user group',
 			userGroups: [
 				{
 					userGroupId: '3001',

@@ -79,7 +79,8 @@ export interface GroupContribution {
 
 export interface Breakdown {
 	rule: CountRule;
-	counted: string;
+	/** The rule in words; with the per-group detail only (the rule's name says it). */
+	counted?: string;
 	primaryDomain: string | null;
 	serviceTypes: string[];
 	/** How many user groups added to the count. */
@@ -97,7 +98,7 @@ export interface Breakdown {
 		discoveredUsers?: number;
 		usersWithParent?: number;
 		otherTypes?: Record<string, number>;
-		aliasDomains: string[];
+		aliasDomains?: string[];
 	};
 }
 
@@ -284,18 +285,28 @@ function addTypes(into: Record<string, number>, from: Record<string, number>): v
 	for (const [type, n] of Object.entries(from)) into[type] = (into[type] ?? 0) + n;
 }
 
-function leftOutOf(rule: CountRule, byType: Record<string, number>, usersWithParent: number) {
+/** What the rule did not count; only the kinds that occur, so an empty object means nothing. */
+function leftOutOf(
+	rule: CountRule,
+	byType: Record<string, number>,
+	usersWithParent: number,
+	aliasDomains: string[],
+): Breakdown['leftOut'] {
 	const known = new Set(['User', 'Alias', 'Mailing List', 'Unlicensed User', 'Discovered User']);
 	const otherTypes: Record<string, number> = {};
 	for (const [type, n] of Object.entries(byType)) if (!known.has(type)) otherTypes[type] = n;
-	return {
-		...(rule === 'billableUsersPlusAliases' ? {} : { aliases: byType.Alias ?? 0 }),
-		mailingLists: byType['Mailing List'] ?? 0,
-		unlicensedUsers: byType['Unlicensed User'] ?? 0,
-		discoveredUsers: byType['Discovered User'] ?? 0,
+	const counts: Record<string, number | undefined> = {
+		aliases: rule === 'billableUsersPlusAliases' ? undefined : byType.Alias,
+		mailingLists: byType['Mailing List'],
+		unlicensedUsers: byType['Unlicensed User'],
+		discoveredUsers: byType['Discovered User'],
 		usersWithParent,
-		...(Object.keys(otherTypes).length ? { otherTypes } : {}),
 	};
+	const out: Breakdown['leftOut'] = {};
+	for (const [kind, n] of Object.entries(counts)) if (n) Object.assign(out, { [kind]: n });
+	if (Object.keys(otherTypes).length) out.otherTypes = otherTypes;
+	if (aliasDomains.length) out.aliasDomains = aliasDomains;
+	return out;
 }
 
 /**
@@ -355,13 +366,12 @@ export function countCustomer(customer: CustomerData, settings: CountSettings): 
 		for (const g of entry.groups) domains.set(g.domain, (domains.get(g.domain) ?? 0) + g.count);
 		const breakdown: Breakdown = {
 			rule,
-			counted: COUNT_RULES[rule],
+			...(settings.groupDetail ? { counted: COUNT_RULES[rule] } : {}),
 			primaryDomain: primary,
 			serviceTypes: [...(serviceTypes.get(product) ?? [])],
 			groupsCounted: entry.groups.length,
-			...(settings.groupDetail ? { userGroups: entry.groups } : {}),
 			domains: [...domains].map(([domain, count]) => ({ domain, count })),
-			leftOut: { aliasDomains },
+			leftOut: leftOutOf(rule, {}, 0, aliasDomains),
 		};
 		if (rule !== 'groupUserCount') {
 			const byType: Record<string, number> = {};
@@ -371,8 +381,9 @@ export function countCustomer(customer: CustomerData, settings: CountSettings): 
 				usersWithParent += tally.usersWithParent;
 			}
 			breakdown.usersByType = byType;
-			breakdown.leftOut = { ...leftOutOf(rule, byType, usersWithParent), aliasDomains };
+			breakdown.leftOut = leftOutOf(rule, byType, usersWithParent, aliasDomains);
 		}
+		if (settings.groupDetail) breakdown.userGroups = entry.groups;
 		rows.push({ product, count: entry.count, breakdown });
 	}
 	return rows.sort((a, b) => (a.product < b.product ? -1 : a.product > b.product ? 1 : 0));
