@@ -15,7 +15,12 @@
 // Once: the empty workflow (Manual Trigger only) for n8n's own peak memory.
 // Writes the figures into bench/RESULTS.md between the bench markers (notes outside are kept).
 //
+// Heap ceiling: the largest size runs a second time, and the empty workflow too, with
+// NODE_OPTIONS=--max-old-space-size=<MB> (the README's setting for large resellers), since V8's
+// default lets old space grow to several times the live set before it collects.
+//
 // Flags: --sizes 200,2000  --latency MS (30)  --seed S (1)  --no-stock  --no-write
+//        --heap-cap MB (384; 0 = no second run)
 //        --dump DIR (keep each run's printed JSON, stderr and RSS timeline there, for profiling)
 //        --node-args "..." (flags for the node running n8n execute, e.g. --trace-gc; figures then differ)
 // Env: MPG_RUNTIME_DIR (see test/e2e/runtime.mjs).
@@ -54,7 +59,7 @@ const NODES = {
 const COUNT_PATH = /^\/api\/vendor-api\/service\/[^/]+\/count$/;
 
 function parseArgs(argv) {
-	const out = { sizes: [200, 2000], latency: 30, seed: 1, stock: true, write: true };
+	const out = { sizes: [200, 2000], latency: 30, seed: 1, stock: true, write: true, heapCap: 384 };
 	for (let i = 0; i < argv.length; i++) {
 		let [flag, value] = argv[i].split('=');
 		if (flag === '--no-stock') {
@@ -70,6 +75,7 @@ function parseArgs(argv) {
 		else if (flag === '--latency') out.latency = Number(value);
 		else if (flag === '--seed') out.seed = Number(value);
 		else if (flag === '--dump') out.dump = path.resolve(value);
+		else if (flag === '--heap-cap') out.heapCap = Number(value);
 		else if (flag === '--node-args') out.nodeArgs = value.split(/\s+/).filter(Boolean);
 		else {
 			console.error(`unknown flag ${flag}; see the head of bench/chain.mjs`);
@@ -285,6 +291,39 @@ try {
 	const wf = (name) => readJson(path.join(root, 'bench', 'workflows', `${name}.workflow.json`));
 	await n8n.importWorkflow([wf('chain'), wf('empty')]);
 
+	/**
+	 * Our chain at one size against fresh emulators (every customer's name is a PSA client, so
+	 * every account maps and every pair must land). `env` goes to `n8n execute` (the heap ceiling).
+	 */
+	async function runChain(customers, names, env = {}) {
+		const faults = { latencyMs: args.latency, seed: args.seed };
+		const mp = await emulator('mailprotector', {
+			customers,
+			seed: args.seed,
+			faults,
+			logHeaders: false,
+		});
+		const gr = await emulator('gradient', {
+			seed: args.seed,
+			psaClients: names,
+			ratePerSecond: LIMIT,
+			faults,
+			logHeaders: false,
+		});
+		await importCredentials(mp.url, gr.url);
+		const r = await executeMeasured(n8n, IDS.chain, { nodeArgs: execEnv, env });
+		const out = {
+			r,
+			mpStats: await mp.stats(),
+			grStats: await gr.stats(),
+			grLog: await gr.log(),
+			grState: await gr.state(),
+		};
+		await mp.close();
+		await gr.close();
+		return out;
+	}
+
 	// n8n alone: the same install running a workflow with nothing but its trigger.
 	{
 		const r = await executeMeasured(n8n, IDS.empty, { nodeArgs: execEnv });
@@ -294,6 +333,14 @@ try {
 		log(
 			`empty workflow: peak ${f0(results.empty.peakMb)} MB (process tree ${f0(results.empty.treeMb)} MB), ${f1(results.empty.wallS)} s`,
 		);
+	}
+
+	const capEnv = { NODE_OPTIONS: `--max-old-space-size=${args.heapCap}` };
+	if (args.heapCap > 0) {
+		const r = await executeMeasured(n8n, IDS.empty, { nodeArgs: execEnv, env: capEnv });
+		if (r.status !== 'success') throw new Error(`the empty workflow failed: ${failText(r)}`);
+		results.emptyCapped = memoryOf(r);
+		log(`empty workflow, ${capEnv.NODE_OPTIONS}: peak ${f0(results.emptyCapped.peakMb)} MB`);
 	}
 
 	const faults = { latencyMs: args.latency, seed: args.seed };
@@ -307,34 +354,11 @@ try {
 		const size = { customers, pairs: want.length, products: products.length, minimum };
 
 		// --- our chain
-		const mp = await emulator('mailprotector', {
-			customers,
-			seed: args.seed,
-			faults,
-			logHeaders: false,
-		});
-		// Every customer's name is a PSA client, so every account maps and every pair must land.
-		const gr = await emulator('gradient', {
-			seed: args.seed,
-			psaClients: names,
-			ratePerSecond: LIMIT,
-			faults,
-			logHeaders: false,
-		});
-		await importCredentials(mp.url, gr.url);
 		log(
 			`chain: ${want.length} pairs expected (${products.length} products), running n8n execute ...`,
 		);
-		const r = await executeMeasured(n8n, IDS.chain, { nodeArgs: execEnv });
+		const { r, mpStats, grStats, grLog, grState } = await runChain(customers, names);
 		dump(`chain-${customers}`, r);
-		const [mpStats, grStats, grLog, grState] = [
-			await mp.stats(),
-			await gr.stats(),
-			await gr.log(),
-			await gr.state(),
-		];
-		await mp.close();
-		await gr.close();
 		if (args.dump)
 			fs.writeFileSync(
 				path.join(args.dump, `chain-${customers}.gradient-log.json`),
@@ -401,6 +425,31 @@ try {
 		);
 		for (const [node, list] of Object.entries(c.hints))
 			for (const h of list) log(`  hint      ${node}: ${h}`);
+
+		// --- the same chain under the heap ceiling (largest size only)
+		if (args.heapCap > 0 && customers === Math.max(...args.sizes)) {
+			log(`chain again with ${capEnv.NODE_OPTIONS} ...`);
+			const k = await runChain(customers, names, capEnv);
+			dump(`chain-${customers}-capped`, k.r);
+			const kPush = pushRate(k.grLog);
+			size.capped = {
+				status: k.r.status ?? `exit ${k.r.code}`,
+				lost: lostPairs(want, k.grState).length,
+				push: kPush,
+				tooMany: k.grStats.tooManyRequests,
+				executionS: runSpan(k.r.run).ms / 1000,
+				memory: memoryOf(k.r),
+			};
+			const m = size.capped.memory;
+			log(
+				`  capped    ${size.capped.status}; push ${f1(kPush.rate)}/s, 429s ${size.capped.tooMany}, lost ${size.capped.lost}; execution ${f1(size.capped.executionS)} s`,
+			);
+			log(
+				`  capped    memory peak ${f0(m.peakMb)} MB (empty ${f0(results.emptyCapped.peakMb)} MB, +${f0(m.peakMb - results.emptyCapped.peakMb)} MB); ` +
+					`RSS at start ${f0(m.atStartMb)}, while running ${f0(m.duringMb)}, after (save + print) ${f0(m.afterMb)} MB`,
+			);
+			if (size.capped.status !== 'success') exitCode = 1;
+		}
 
 		// --- stock n8n: the same pairs with the HTTP Request node
 		if (args.stock) {
@@ -516,6 +565,13 @@ function targets(res) {
 				text: `${s.customers} customers: peak memory ${f0(c.memory.peakMb)} MB = empty run + ${f0(over)} MB (target <= +150 MB)`,
 			});
 		}
+		if (s.capped) {
+			const over = s.capped.memory.peakMb - res.emptyCapped.peakMb;
+			out.push({
+				ok: over <= 150 && s.capped.lost === 0,
+				text: `${s.customers} customers with --max-old-space-size=${args.heapCap}: peak memory ${f0(s.capped.memory.peakMb)} MB = empty run + ${f0(over)} MB (target <= +150 MB), ${s.capped.lost} pairs lost`,
+			});
+		}
 	}
 	return out;
 }
@@ -593,6 +649,31 @@ function writeResults(res, verdicts) {
 				.join(' / ') + ' MB',
 	);
 	row('run JSON printed by `execute --rawOutput`', (s) => `${f1(s.chain.memory.outputMb)} MB`);
+	if (res.emptyCapped) {
+		const ec = res.emptyCapped;
+		const cap = (s, fn) => (s.capped ? fn(s.capped) : '-');
+		row(
+			`with NODE_OPTIONS=--max-old-space-size=${args.heapCap} (empty and chain): run status, lost`,
+			(s) =>
+				cap(
+					s,
+					(k) => `${k.status}, ${k.lost} lost, push ${pct(k.push.rate / LIMIT)}, ${k.tooMany} 429s`,
+				),
+		);
+		row(`... peak memory (VmHWM)`, (s) =>
+			cap(
+				s,
+				(k) =>
+					`**${f0(k.memory.peakMb)} MB** (empty run ${f0(ec.peakMb)} MB, **+${f0(k.memory.peakMb - ec.peakMb)} MB**)`,
+			),
+		);
+		row(`... RSS: workflow start / peak while running / peak after (save + print)`, (s) =>
+			cap(
+				s,
+				(k) => `${f0(k.memory.atStartMb)} / ${f0(k.memory.duringMb)} / ${f0(k.memory.afterMb)} MB`,
+			),
+		);
+	}
 	if (res.sizes.some((s) => s.stock)) {
 		lines.push(
 			'',
