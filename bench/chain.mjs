@@ -291,12 +291,13 @@ try {
 	const wf = (name) => readJson(path.join(root, 'bench', 'workflows', `${name}.workflow.json`));
 	await n8n.importWorkflow([wf('chain'), wf('empty')]);
 
+	const faults = { latencyMs: args.latency, seed: args.seed };
+
 	/**
 	 * Our chain at one size against fresh emulators (every customer's name is a PSA client, so
 	 * every account maps and every pair must land). `env` goes to `n8n execute` (the heap ceiling).
 	 */
 	async function runChain(customers, names, env = {}) {
-		const faults = { latencyMs: args.latency, seed: args.seed };
 		const mp = await emulator('mailprotector', {
 			customers,
 			seed: args.seed,
@@ -343,7 +344,6 @@ try {
 		log(`empty workflow, ${capEnv.NODE_OPTIONS}: peak ${f0(results.emptyCapped.peakMb)} MB`);
 	}
 
-	const faults = { latencyMs: args.latency, seed: args.seed };
 	for (const customers of args.sizes) {
 		log(`\n=== ${customers} customers, ${args.latency} ms latency, Gradient limit ${LIMIT}/s ===`);
 		const dataset = makeDataset({ customers, seed: args.seed });

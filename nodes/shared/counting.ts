@@ -302,8 +302,8 @@ function leftOutOf(
 		discoveredUsers: byType['Discovered User'],
 		usersWithParent,
 	};
-	const out: Breakdown['leftOut'] = {};
-	for (const [kind, n] of Object.entries(counts)) if (n) Object.assign(out, { [kind]: n });
+	const out: Breakdown['leftOut'] & Record<string, unknown> = {};
+	for (const [kind, n] of Object.entries(counts)) if (n) out[kind] = n;
 	if (Object.keys(otherTypes).length) out.otherTypes = otherTypes;
 	if (aliasDomains.length) out.aliasDomains = aliasDomains;
 	return out;
@@ -364,6 +364,13 @@ export function countCustomer(customer: CustomerData, settings: CountSettings): 
 		if (entry.count === 0 && !settings.includeZero) continue;
 		const domains = new Map<string, number>();
 		for (const g of entry.groups) domains.set(g.domain, (domains.get(g.domain) ?? 0) + g.count);
+		// Users by type over the contributing groups (none are read for groupUserCount).
+		const byType: Record<string, number> = {};
+		let usersWithParent = 0;
+		for (const tally of tallies.get(product)?.values() ?? []) {
+			addTypes(byType, tally.byType);
+			usersWithParent += tally.usersWithParent;
+		}
 		const breakdown: Breakdown = {
 			rule,
 			...(settings.groupDetail ? { counted: COUNT_RULES[rule] } : {}),
@@ -371,19 +378,10 @@ export function countCustomer(customer: CustomerData, settings: CountSettings): 
 			serviceTypes: [...(serviceTypes.get(product) ?? [])],
 			groupsCounted: entry.groups.length,
 			domains: [...domains].map(([domain, count]) => ({ domain, count })),
-			leftOut: leftOutOf(rule, {}, 0, aliasDomains),
+			...(rule === 'groupUserCount' ? {} : { usersByType: byType }),
+			leftOut: leftOutOf(rule, byType, usersWithParent, aliasDomains),
+			...(settings.groupDetail ? { userGroups: entry.groups } : {}),
 		};
-		if (rule !== 'groupUserCount') {
-			const byType: Record<string, number> = {};
-			let usersWithParent = 0;
-			for (const tally of tallies.get(product)?.values() ?? []) {
-				addTypes(byType, tally.byType);
-				usersWithParent += tally.usersWithParent;
-			}
-			breakdown.usersByType = byType;
-			breakdown.leftOut = leftOutOf(rule, byType, usersWithParent, aliasDomains);
-		}
-		if (settings.groupDetail) breakdown.userGroups = entry.groups;
 		rows.push({ product, count: entry.count, breakdown });
 	}
 	return rows.sort((a, b) => (a.product < b.product ? -1 : a.product > b.product ? 1 : 0));
