@@ -5,7 +5,7 @@ import {
 	STATE_KEY,
 	applyOutcomes,
 	emptyState,
-	isApproved,
+	approvalOf,
 	ledgerKey,
 	parseApprovals,
 	provePairGone,
@@ -61,13 +61,17 @@ describe('readOrgState / writeOrgState', () => {
 		expect(state.pairs).toEqual({});
 	});
 
-	it('reads pairs, drops unreadable entries, and tells an empty ledger', () => {
+	it('reads numeric text as its number, keeps unreadable entries as stored, tells an empty ledger', () => {
 		const data: IDataObject = {
 			[STATE_KEY]: {
 				org1: {
 					version: 1,
 					lastRunAt: 'x',
-					pairs: { 'a|s': remembered(), 'b|s': { count: 'ten' } },
+					pairs: {
+						'a|s': remembered(),
+						'b|s': { count: 'ten' },
+						'c|s': remembered({ count: '42' as unknown as number }),
+					},
 					held: {},
 					alerts: {},
 				},
@@ -76,7 +80,14 @@ describe('readOrgState / writeOrgState', () => {
 		};
 		const one = readOrgState(data, 'org1');
 		expect(one.health).toBe('ok');
-		expect(Object.keys(one.state.pairs)).toEqual(['a|s']);
+		expect(Object.keys(one.state.pairs)).toEqual(['a|s', 'c|s']);
+		expect(one.state.pairs['c|s'].count).toBe(42);
+		expect(one.unreadable).toEqual(['pairs["b|s"] = {"count":"ten"}']);
+		// Written back in place, untouched, unless the run replaced it.
+		writeOrgState(data, 'org1', one.state);
+		const org1 = (data[STATE_KEY] as IDataObject).org1 as IDataObject;
+		expect((org1.pairs as IDataObject)['b|s']).toEqual({ count: 'ten' });
+		expect(org1.unreadableEntries).toBeUndefined();
 		expect(readOrgState(data, 'org2').health).toBe('empty');
 	});
 
@@ -199,16 +210,30 @@ describe('mass zeroing and approvals', () => {
 				at: '2024-03-01T00:00:00.000Z',
 			},
 		};
-		expect(isApproved('x|y', held, parseApprovals('x|y,\n z|w'))).toBe(true);
-		expect(isApproved('z|w', held, parseApprovals('x|y,\n z|w'))).toBe(true);
-		expect(isApproved('a|s', held, parseApprovals('', '2024-03-02T00:00:00Z'))).toBe(true);
-		expect(isApproved('a|s', held, parseApprovals('', '2024-02-28T00:00:00Z'))).toBe(false);
-		expect(isApproved('a|s', held, parseApprovals(''))).toBe(false);
+		const state = { held, approvalsUsed: {} };
+		// Only the held change, at the held count: a key of a pair not held releases nothing.
+		expect(approvalOf('x|y', 4, state, parseApprovals('x|y,\n z|w'))).toBeUndefined();
+		expect(approvalOf('a|s', 0, state, parseApprovals('x|y, a|s'))).toBe('key');
+		expect(approvalOf('a|s', 7, state, parseApprovals('a|s'))).toBeUndefined();
+		expect(approvalOf('a|s', 0, state, parseApprovals('a|s=0'))).toBe('key');
+		expect(approvalOf('a|s', 0, state, parseApprovals('a|s=5'))).toBeUndefined();
+		expect(approvalOf('a|s', 0, state, parseApprovals('', '2024-03-02T00:00:00Z'))).toBe('date');
+		expect(approvalOf('a|s', 0, state, parseApprovals('', '2024-02-28T00:00:00Z'))).toBeUndefined();
+		expect(approvalOf('a|s', 0, state, parseApprovals(''))).toBeUndefined();
+		// A key that released a change is spent until it leaves the option.
+		const spent = { held, approvalsUsed: { 'a|s': { count: 0, at: '2024-03-05T00:00:00Z' } } };
+		expect(approvalOf('a|s', 0, spent, parseApprovals('a|s'))).toBeUndefined();
 
-		// Keys that release nothing: not held, and no pair of this run let through by them.
-		const approvals = parseApprovals('a|s, x|y, 1001, ahead|s');
-		expect(unusedApprovalKeys(approvals, held, ['ahead|s'])).toEqual(['x|y', '1001']);
-		expect(unusedApprovalKeys(parseApprovals(''), held, [])).toEqual([]);
+		// Keys that release nothing, and why.
+		const approvals = parseApprovals('a|s, x|y, 1001, a|s');
+		expect(unusedApprovalKeys(approvals, state, ['a|s'])).toEqual([
+			{ key: 'x|y', why: 'no pair is held for review under it' },
+			{ key: '1001', why: 'no pair is held for review under it' },
+		]);
+		expect(unusedApprovalKeys(parseApprovals('a|s'), spent, [])[0].why).toMatch(
+			/already released 0 on 2024-03-05; remove it and add it again/,
+		);
+		expect(unusedApprovalKeys(parseApprovals(''), state, [])).toEqual([]);
 	});
 
 	it('reads Approve All Held Before: empty is none, a date a time, anything else NaN', () => {
@@ -239,7 +264,7 @@ describe('applyOutcomes', () => {
 		at: '2024-05-01T00:00:00.000Z',
 	});
 
-	it('records pushes, forgets zeroed and 404 pairs, keeps failed ones, and remembers holds', () => {
+	it('records pushes, forgets zeroed pairs, keeps failed and 404 ones, and remembers holds', () => {
 		const next = applyOutcomes(
 			base(),
 			[
@@ -252,6 +277,9 @@ describe('applyOutcomes', () => {
 			'2024-05-01T00:00:01.000Z',
 		);
 		expect(Object.keys(next.pairs).sort()).toEqual(['b|s', 'c|s']);
+		// A 404 on a pair Gradient accepted before keeps what Gradient still holds.
+		const refused = applyOutcomes(base(), [outcome('a|s', 'not_mapped')], 't');
+		expect(refused.pairs['a|s']).toEqual(base().pairs['a|s']);
 		expect(next.pairs['b|s'].count).toBe(10);
 		expect(next.pairs['c|s']).toEqual({
 			count: 4,
@@ -279,6 +307,13 @@ describe('applyOutcomes', () => {
 			't2',
 		);
 		expect(again.held['d|s'].at).toBe('2024-05-01T00:00:00.000Z');
+		// Another count is another change: "held before" approvals compare with its own time.
+		const changed = applyOutcomes(
+			again,
+			[{ ...outcome('d|s', 'held'), count: 9, at: '2024-07-01T00:00:00.000Z' }],
+			't2b',
+		);
+		expect(changed.held['d|s'].at).toBe('2024-07-01T00:00:00.000Z');
 		const pushed = applyOutcomes(again, [outcome('d|s', 'pushed')], 't3');
 		expect(pushed.held['d|s']).toBeUndefined();
 	});

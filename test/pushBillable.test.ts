@@ -141,13 +141,37 @@ describe('push plan (pure)', () => {
 		const guard = { maxChangePercent: 50, holdDropsToZero: true };
 		const held = planPush([item(0, { count: 8 })], state, 'ok', settings({ guard }));
 		expect(held.pairs[0].action).toBe('hold');
-		const approved = planPush(
+		// Approving ahead releases nothing: only a change that was held and shown is approved.
+		const ahead = planPush(
 			[item(0, { count: 8 })],
 			state,
 			'ok',
 			settings({ guard, approvals: parseApprovals('a|s') }),
 		);
-		expect(approved.pairs[0]).toMatchObject({ action: 'push', approved: true });
+		expect(ahead.pairs[0].action).toBe('hold');
+		const wasHeld: OrgState = {
+			...state,
+			held: {
+				'a|s': {
+					count: 8,
+					previousCount: 20,
+					customerId: '1',
+					customerName: '',
+					products: ['CloudFilter'],
+					gradientAccountId: 'a',
+					gradientServiceId: 's',
+					reason: '',
+					at: '2024-01-01T00:00:00Z',
+				},
+			},
+		};
+		const approved = planPush(
+			[item(0, { count: 8 })],
+			wasHeld,
+			'ok',
+			settings({ guard, approvals: parseApprovals('a|s') }),
+		);
+		expect(approved.pairs[0]).toMatchObject({ action: 'push', approved: 'key' });
 	});
 });
 
@@ -700,7 +724,7 @@ describe('Gradient Push Billable through the engine', () => {
 		expect(third.held).toHaveLength(1);
 		expect(counted(g, '2', 'CloudFilter')).toBe(20);
 		expect(third.hints).toContain(
-			`Approve Held Pairs: "2", "${key.replace('|', ' | ')}" match no pair held for review, so they released nothing; held now: ${key}. Copy the ledgerKey of a Held for Review item (<account id>|<service id>) into Options > Approve Held Pairs.`,
+			`Approve Held Pairs released nothing for "2" (no pair is held for review under it), "${key.replace('|', ' | ')}" (no pair is held for review under it); held now: ${key}. Copy the ledgerKey of a Held for Review item (<account id>|<service id>) into Options > Approve Held Pairs; it releases that held count once.`,
 		);
 		// The right key releases the pair and draws no warning.
 		const fourth = await push(chainItems(g, rows), g.url, {
@@ -902,5 +926,211 @@ describe('Gradient Push Billable on a 403 from Gradient', () => {
 		const thrown = await push(items, server.url, { options: { concurrency: 4 } });
 		expect(thrown.nodeError(NODE)?.message).toMatch(/403/);
 		expect(thrown.nodeError(NODE)?.description).toMatch(/0 pair\(s\) were pushed before the stop/);
+	});
+});
+
+describe('billing integrity: what Gradient holds after remaps, 404s, exclusions and approvals', () => {
+	let g: GradientEmulator;
+
+	afterEach(async () => {
+		await g?.close();
+	});
+
+	const statusOf = (r: Run, status: string) => r.pushed.filter((i) => i.json.status === status);
+
+	it('zeroes the old pair when a Service Table change moves a product to another service (11.3)', async () => {
+		g = await gradient(10);
+		const bracket = { customer: 2, product: 'Bracket', count: 5 };
+		const first = await push(chainItems(g, [...grid(10), bracket]), g.url);
+		expect(counted(g, '2', 'Bracket')).toBe(5);
+		// Bracket now merges into CloudFilter: 2|CloudFilter bills 25, 2|Bracket must not bill 5 too.
+		const second = await push(
+			chainItems(g, [...grid(10), { ...bracket, service: 'CloudFilter' }]),
+			g.url,
+			{ staticData: first.staticData },
+		);
+		expect(second.error).toBeUndefined();
+		expect(counted(g, '2', 'CloudFilter')).toBe(25);
+		expect(counted(g, '2', 'Bracket')).toBe(0);
+		const zeroed = statusOf(second, 'zeroed');
+		expect(zeroed.map((i) => i.json)).toEqual([
+			expect.objectContaining({ customerId: '2', product: 'Bracket', previousCount: 5 }),
+		]);
+		expect(second.hints.join('\n')).toMatch(/1 remembered pair\(s\) are superseded/);
+		const ledger = ledgerOf(g, second.staticData);
+		expect(ledger.pairs[`2|${serviceId(g, 'Bracket')}`]).toBeUndefined();
+		expect(ledger.pairs[`2|${serviceId(g, 'CloudFilter')}`].count).toBe(25);
+	});
+
+	it('zeroes the old account when an Account Override moves a customer (11.3)', async () => {
+		g = await gradient(11);
+		const rows = grid(10);
+		const first = await push(chainItems(g, rows), g.url);
+		// Customer 4 now bills to account 11 (a new override).
+		const moved = chainItems(g, rows).map((json) =>
+			json.customerId === '4' ? { ...json, gradientAccountId: '11' } : json,
+		);
+		const second = await push(moved, g.url, { staticData: first.staticData });
+		expect(counted(g, '11', 'CloudFilter')).toBe(40);
+		expect(counted(g, '11', 'SafeSend')).toBe(41);
+		expect(counted(g, '4', 'CloudFilter')).toBe(0);
+		expect(counted(g, '4', 'SafeSend')).toBe(0);
+		expect(statusOf(second, 'zeroed')).toHaveLength(2);
+	});
+
+	it('keeps the old pair while the new one is not set, and says so (11.3)', async () => {
+		g = await gradient(10);
+		const first = await push(chainItems(g, grid(10)), g.url);
+		// Customer 3 moved to an account that is not mapped yet: its new pairs answer 404.
+		const moved = chainItems(g, grid(10)).map((json) =>
+			json.customerId === '3' ? { ...json, gradientAccountId: 'u1' } : json,
+		);
+		const second = await push(moved, g.url, { staticData: first.staticData });
+		expect(second.notMapped).toHaveLength(2);
+		expect(counted(g, '3', 'CloudFilter')).toBe(30);
+		expect(second.failed).toHaveLength(2);
+		expect(String(second.failed[0].json.reason)).toMatch(
+			/Not zeroed: its products now bill to u1\|.*which was not set this run/,
+		);
+		expect(ledgerOf(g, second.staticData).pairs[`3|${serviceId(g, 'CloudFilter')}`].count).toBe(30);
+	});
+
+	it('holds a remap that supersedes many pairs under the mass-zero rules (11.3)', async () => {
+		g = await gradient(10);
+		const withBracket = [
+			...grid(10),
+			...Array.from({ length: 10 }, (_, i) => ({ customer: i + 1, product: 'Bracket', count: 3 })),
+		];
+		const first = await push(chainItems(g, withBracket), g.url);
+		const remapped = withBracket.map((r) =>
+			r.product === 'Bracket' ? { ...r, service: 'CloudFilter' } : r,
+		);
+		const second = await push(chainItems(g, remapped), g.url, { staticData: first.staticData });
+		expect(second.held).toHaveLength(10);
+		expect(String(second.held[0].json.reason)).toMatch(/^superseded, zeroing: 10 of the 30/);
+		expect(counted(g, '1', 'Bracket')).toBe(3);
+	});
+
+	it('keeps a remembered count through a transient 404, and zeroes it when proven gone (11.4)', async () => {
+		g = await gradient(10);
+		const first = await push(chainItems(g, grid(10)), g.url);
+		g.setOptions({ mappedServiceNames: ['CloudFilter', 'Bracket'] }); // SafeSend 404s for a run
+		const second = await push(chainItems(g, grid(10)), g.url, { staticData: first.staticData });
+		expect(second.notMapped).toHaveLength(10);
+		expect(String(second.notMapped[2].json.reason)).toMatch(
+			/Gradient accepted this pair before \(last count \d+\) but now answers 404/,
+		);
+		expect(ledgerOf(g, second.staticData).pairs[`3|${serviceId(g, 'SafeSend')}`].count).toBe(31);
+		g.setOptions({ mappedServiceNames: null });
+		// Customer 3 cancels: both its pairs are zeroed, the one that 404'd included.
+		const rows = grid(10).filter((r) => r.customer !== 3);
+		const third = await push(chainItems(g, rows), g.url, { staticData: second.staticData });
+		expect(
+			statusOf(third, 'zeroed')
+				.map((i) => i.json.product)
+				.sort(),
+		).toEqual(['CloudFilter', 'SafeSend']);
+		expect(counted(g, '3', 'SafeSend')).toBe(0);
+	});
+
+	it('never zeroes an excluded customer: not a dropped product, not a departure (11.5)', async () => {
+		g = await gradient(10);
+		const first = await push(chainItems(g, grid(10)), g.url);
+		// Customer 4 is excluded in Assign Customer and dropped SafeSend.
+		const rest = grid(10).filter((r) => r.customer !== 4);
+		const dropped = await push(
+			chainItems(g, rest, { items: 19, diverted: ['4::CloudFilter'], excluded: ['4'] }),
+			g.url,
+			{ staticData: first.staticData },
+		);
+		expect(statusOf(dropped, 'zeroed')).toHaveLength(0);
+		expect(counted(g, '4', 'SafeSend')).toBe(41);
+		expect(dropped.hints.join('\n')).toMatch(/2 remembered pair\(s\) of excluded customers/);
+		// Customer 4 left Mailprotector altogether: still excluded, still untouched.
+		const departed = await push(chainItems(g, rest, { excluded: ['4'] }), g.url, {
+			staticData: dropped.staticData,
+		});
+		expect(statusOf(departed, 'zeroed')).toHaveLength(0);
+		expect(counted(g, '4', 'CloudFilter')).toBe(40);
+		expect(Object.keys(ledgerOf(g, departed.staticData).pairs)).toHaveLength(20);
+	});
+
+	it('an approval releases the reviewed count once (11.7)', async () => {
+		g = await gradient(3);
+		const guarded = { changeGuard: true, maxChangePercent: 50 };
+		const at = (count: number) =>
+			grid(3).map((r) => (r.customer === 1 && r.product === 'CloudFilter' ? { ...r, count } : r));
+		const first = await push(chainItems(g, at(10)), g.url, { parameters: guarded });
+		const held = await push(chainItems(g, at(100)), g.url, {
+			parameters: guarded,
+			staticData: first.staticData,
+		});
+		const key = String(held.held[0].json.ledgerKey);
+		// Reviewed 10 -> 100, but the count moved on to 5000 before the approval ran: held again.
+		const moved = await push(chainItems(g, at(5000)), g.url, {
+			parameters: guarded,
+			staticData: held.staticData,
+			options: { approveHeldKeys: key },
+		});
+		expect(moved.held).toHaveLength(1);
+		expect(counted(g, '1', 'CloudFilter')).toBe(10);
+		// Reviewed 10 -> 5000 now: released once.
+		const released = await push(chainItems(g, at(5000)), g.url, {
+			parameters: guarded,
+			staticData: moved.staticData,
+			options: { approveHeldKeys: key },
+		});
+		expect(released.held).toHaveLength(0);
+		expect(counted(g, '1', 'CloudFilter')).toBe(5000);
+		// The key left in the option does not wave through the next jump.
+		const back = await push(chainItems(g, at(10)), g.url, {
+			parameters: guarded,
+			staticData: released.staticData,
+			options: { approveHeldKeys: key },
+		});
+		const again = await push(chainItems(g, at(10)), g.url, {
+			parameters: guarded,
+			staticData: back.staticData,
+			options: { approveHeldKeys: key },
+		});
+		expect(again.held).toHaveLength(1);
+		expect(counted(g, '1', 'CloudFilter')).toBe(5000);
+		expect(again.hints.join('\n')).toMatch(
+			/already released 5000 on .*; remove it and add it again/,
+		);
+		// An Approve All Held Before date releases the count that was held at that time only.
+		const byDate = await push(chainItems(g, at(10)), g.url, {
+			parameters: guarded,
+			staticData: again.staticData,
+			options: { approveHeldBefore: new Date(Date.now() + 60_000).toISOString() },
+		});
+		expect(byDate.held).toHaveLength(0);
+		expect(counted(g, '1', 'CloudFilter')).toBe(10);
+	});
+
+	it('reads a ledger count stored as text, and keeps an unreadable entry (11.10)', async () => {
+		g = await gradient(10);
+		const first = await push(chainItems(g, grid(10)), g.url);
+		const org = g.state.organization.organizationId;
+		const data = JSON.parse(JSON.stringify(first.staticData)) as IDataObject;
+		const pairs = ((data.global as IDataObject)[STATE_KEY] as IDataObject)[org] as {
+			pairs: Record<string, IDataObject>;
+		};
+		const cf4 = `4|${serviceId(g, 'CloudFilter')}`;
+		const ss5 = `5|${serviceId(g, 'SafeSend')}`;
+		pairs.pairs[cf4].count = '40'; // hand-edited, or an older version
+		pairs.pairs[ss5].count = 'fifty-one';
+		const rows = grid(10).filter((r) => !(r.customer === 4 && r.product === 'CloudFilter'));
+		const second = await push(chainItems(g, rows), g.url, { staticData: data });
+		const zeroed = statusOf(second, 'zeroed');
+		expect(zeroed.map((i) => i.json)).toEqual([
+			expect.objectContaining({ customerId: '4', product: 'CloudFilter', previousCount: 40 }),
+		]);
+		expect(counted(g, '4', 'CloudFilter')).toBe(0);
+		expect(second.hints.join('\n')).toMatch(
+			new RegExp(`1 ledger entry is not readable .*pairs\\["${ss5.replace('|', '\\|')}"\\]`),
+		);
+		// Pushed again this run, so the entry is replaced by a good one; otherwise kept as stored.
+		expect(ledgerOf(g, second.staticData).pairs[ss5].count).toBe(51);
 	});
 });

@@ -13,6 +13,7 @@ import {
 	parseApprovals,
 	readApprovalTime,
 	readOrgState,
+	settleApprovals,
 	unusedApprovalKeys,
 	writeOrgState,
 } from '../shared/ledger';
@@ -156,18 +157,24 @@ export async function pushBillable(this: IExecuteFunctions): Promise<INodeExecut
 	}
 
 	const staticData = this.getWorkflowStaticData('global');
-	const { state, health } = readOrgState(staticData, organizationId);
+	const { state, health, unreadable } = readOrgState(staticData, organizationId);
+	if (unreadable?.length) {
+		hint(
+			`${unreadable.length} ledger entr${unreadable.length === 1 ? 'y is' : 'ies are'} not readable and ${unreadable.length === 1 ? 'was' : 'were'} kept as stored, unused: ${unreadable.slice(0, 5).join('; ')}${unreadable.length > 5 ? '; ...' : ''}. Fix the count (a number) in the workflow's static data, or remove the entry.`,
+			'warning',
+		);
+	}
 	const plan = planPush(read, state, health, settings);
 	const unused = unusedApprovalKeys(
 		settings.approvals,
-		state.held,
-		plan.pairs.filter((p) => p.approved).map((p) => p.key),
+		state,
+		plan.pairs.filter((p) => p.approved === 'key').map((p) => p.key),
 	);
 	if (unused.length) {
 		const heldNow = Object.keys(state.held);
 		hint(
-			`Approve Held Pairs: ${unused.map((k) => `"${k.slice(0, 80)}"`).join(', ')} ${unused.length === 1 ? 'matches' : 'match'} no pair held for review, so ${unused.length === 1 ? 'it released' : 'they released'} nothing; held now: ${heldNow.length ? `${heldNow.slice(0, 5).join(', ')}${heldNow.length > 5 ? `, and ${heldNow.length - 5} more` : ''}` : 'none'}. ` +
-				'Copy the ledgerKey of a Held for Review item (<account id>|<service id>) into Options > Approve Held Pairs.',
+			`Approve Held Pairs released nothing for ${unused.map((u) => `"${u.key.slice(0, 80)}" (${u.why})`).join(', ')}; held now: ${heldNow.length ? `${heldNow.slice(0, 5).join(', ')}${heldNow.length > 5 ? `, and ${heldNow.length - 5} more` : ''}` : 'none'}. ` +
+				'Copy the ledgerKey of a Held for Review item (<account id>|<service id>) into Options > Approve Held Pairs; it releases that held count once.',
 			'warning',
 		);
 	}
@@ -181,11 +188,15 @@ export async function pushBillable(this: IExecuteFunctions): Promise<INodeExecut
 	);
 	const now = new Date().toISOString();
 	if (!dryRun) {
-		writeOrgState(
-			staticData,
-			organizationId,
-			applyOutcomes(state, ledgerOutcomes(report.results), now),
+		const next = applyOutcomes(state, ledgerOutcomes(report.results), now);
+		next.approvalsUsed = settleApprovals(
+			state,
+			settings.approvals,
+			report.results
+				.filter((r) => r.pair.approved === 'key' && ['pushed', 'zeroed'].includes(r.outcome))
+				.map((r) => ({ key: r.pair.key, count: r.pair.unitCount, at: r.at })),
 		);
+		writeOrgState(staticData, organizationId, next);
 	}
 
 	for (const f of plan.itemFailures) {

@@ -47,6 +47,12 @@ export interface SentAlert {
 	title?: string;
 }
 
+/** An Approve Held Pairs key that has released a held change: it is spent until removed. */
+export interface UsedApproval {
+	count: number;
+	at: string;
+}
+
 /** The state of one Gradient organization; keys this package does not know are kept. */
 export interface OrgState {
 	version: number;
@@ -54,6 +60,10 @@ export interface OrgState {
 	pairs: Record<string, LedgerPair>;
 	held: Record<string, HeldPair>;
 	alerts: Record<string, SentAlert>;
+	/** Approval keys already used, so a key left in the option does not approve the next change. */
+	approvalsUsed?: Record<string, UsedApproval>;
+	/** Entries this code could not read: written back in place unless replaced, never used. */
+	unreadableEntries?: { pairs?: Record<string, unknown>; held?: Record<string, unknown> };
 	[other: string]: unknown;
 }
 
@@ -66,6 +76,8 @@ export type LedgerHealth = 'ok' | 'empty' | 'missing' | 'unreadable';
 export interface ReadState {
 	state: OrgState;
 	health: LedgerHealth;
+	/** Ledger entries that could not be read: kept as they are, reported in a hint. */
+	unreadable?: string[];
 }
 
 export function ledgerKey(gradientAccountId: string, gradientServiceId: string): string {
@@ -95,10 +107,21 @@ function strings(value: unknown): string[] {
 	return Array.isArray(value) ? value.map(String) : [];
 }
 
+/** A stored count: a number, or numeric text (hand-edited static data, an older version). */
+function storedCount(value: unknown): number | undefined {
+	const n =
+		typeof value === 'number'
+			? value
+			: typeof value === 'string' && /^\s*\d+(\.\d+)?\s*$/.test(value)
+				? Number(value)
+				: NaN;
+	return Number.isFinite(n) && n >= 0 ? n : undefined;
+}
+
 function readPair(value: unknown): LedgerPair | undefined {
 	if (!isObject(value)) return undefined;
-	const count = value.count;
-	if (typeof count !== 'number' || !Number.isFinite(count) || count < 0) return undefined;
+	const count = storedCount(value.count);
+	if (count === undefined) return undefined;
 	const pair: LedgerPair = {
 		count,
 		customerId: String(value.customerId ?? ''),
@@ -112,12 +135,11 @@ function readPair(value: unknown): LedgerPair | undefined {
 
 function readHeld(value: unknown): HeldPair | undefined {
 	if (!isObject(value)) return undefined;
-	const count = value.count;
-	if (typeof count !== 'number' || !Number.isFinite(count)) return undefined;
-	const previous = value.previousCount;
+	const count = storedCount(value.count);
+	if (count === undefined) return undefined;
 	return {
 		count,
-		previousCount: typeof previous === 'number' ? previous : null,
+		previousCount: storedCount(value.previousCount) ?? null,
 		customerId: String(value.customerId ?? ''),
 		customerName: String(value.customerName ?? ''),
 		products: strings(value.products),
@@ -128,14 +150,30 @@ function readHeld(value: unknown): HeldPair | undefined {
 	};
 }
 
-function readMap<T>(value: unknown, read: (v: unknown) => T | undefined): Record<string, T> {
+function readMap<T>(
+	value: unknown,
+	read: (v: unknown) => T | undefined,
+	unreadable?: Record<string, unknown>,
+): Record<string, T> {
 	const out: Record<string, T> = {};
 	if (!isObject(value)) return out;
 	for (const [key, entry] of Object.entries(value)) {
 		const parsed = read(entry);
 		if (parsed !== undefined) out[key] = parsed;
+		else if (unreadable) unreadable[key] = entry;
 	}
 	return out;
+}
+
+function readUsed(value: unknown): UsedApproval | undefined {
+	if (!isObject(value)) return undefined;
+	const count = storedCount(value.count);
+	return count === undefined ? undefined : { count, at: String(value.at ?? '') };
+}
+
+function shown(value: unknown): string {
+	const text = JSON.stringify(value) ?? String(value);
+	return text.length > 60 ? `${text.slice(0, 57)}...` : text;
 }
 
 export function emptyState(): OrgState {
@@ -159,12 +197,15 @@ export function readOrgState(staticData: IDataObject, organizationId: string): R
 			health: 'unreadable',
 		};
 	}
+	const badPairs: Record<string, unknown> = {};
+	const badHeld: Record<string, unknown> = {};
 	const state: OrgState = {
 		...copy,
 		version: LEDGER_VERSION,
 		lastRunAt: typeof copy.lastRunAt === 'string' ? copy.lastRunAt : undefined,
-		pairs: readMap(copy.pairs, readPair),
-		held: readMap(copy.held, readHeld),
+		pairs: readMap(copy.pairs, readPair, badPairs),
+		held: readMap(copy.held, readHeld, badHeld),
+		approvalsUsed: readMap(copy.approvalsUsed, readUsed),
 		alerts: readMap(copy.alerts, (v) =>
 			isObject(v)
 				? ({
@@ -177,7 +218,14 @@ export function readOrgState(staticData: IDataObject, organizationId: string): R
 		),
 	};
 	if (state.lastRunAt === undefined) delete state.lastRunAt;
-	return { state, health: Object.keys(state.pairs).length ? 'ok' : 'empty' };
+	delete state.unreadableEntries;
+	const unreadable = [
+		...Object.entries(badPairs).map(([k, v]) => `pairs["${k}"] = ${shown(v)}`),
+		...Object.entries(badHeld).map(([k, v]) => `held["${k}"] = ${shown(v)}`),
+	];
+	if (unreadable.length) state.unreadableEntries = { pairs: badPairs, held: badHeld };
+	const health = Object.keys(state.pairs).length || unreadable.length ? 'ok' : 'empty';
+	return unreadable.length ? { state, health, unreadable } : { state, health };
 }
 
 /**
@@ -190,7 +238,19 @@ export function writeOrgState(
 	state: OrgState,
 ): void {
 	const root = isObject(staticData[STATE_KEY]) ? plain(staticData[STATE_KEY] as IDataObject) : {};
-	staticData[STATE_KEY] = { ...root, [organizationId]: plain(state) as unknown as IDataObject };
+	staticData[STATE_KEY] = { ...root, [organizationId]: storable(state) };
+}
+
+/** The state as stored: unreadable entries go back where they were, unless a run replaced them. */
+export function storable(state: OrgState): IDataObject {
+	const { unreadableEntries, ...rest } = plain(state);
+	const out = rest as OrgState;
+	for (const map of ['pairs', 'held'] as const) {
+		for (const [key, raw] of Object.entries(unreadableEntries?.[map] ?? {})) {
+			if (!(key in out[map])) (out[map] as Record<string, unknown>)[key] = raw;
+		}
+	}
+	return out as unknown as IDataObject;
 }
 
 /** The (customer, product) keys that fed a remembered pair. */
@@ -200,7 +260,7 @@ export function sourcesOf(pair: LedgerPair): string[] {
 		: pair.products.map((product) => pairKey(pair.customerId, product));
 }
 
-function splitSource(source: string): { customerId: string; product: string } {
+export function splitSource(source: string): { customerId: string; product: string } {
 	const at = source.indexOf('::');
 	return at < 0
 		? { customerId: source, product: '' }
@@ -235,12 +295,15 @@ export interface WalkSummary {
 	unstamped: number;
 	/** Every (customer, product) key in the input or diverted by any walk: none is "gone". */
 	present: Set<string>;
+	/** Customers excluded on the way (Assign Customer): never zeroed, whatever the walk saw. */
+	excluded: Set<string>;
 }
 
 /** Groups the input by walk: what each walk delivered, diverted and which customers it saw. */
 export function summarizeWalks(items: SeenItem[]): WalkSummary {
 	const walks = new Map<string, WalkSeen>();
 	const present = new Set<string>();
+	const excluded = new Set<string>();
 	let unstamped = 0;
 	for (const item of items) {
 		if (item.customerId !== undefined && item.product !== undefined) {
@@ -267,6 +330,7 @@ export function summarizeWalks(items: SeenItem[]): WalkSummary {
 		// the walk look complete, so completeness is only believed when every item says so.
 		if (!item.walk.complete) seen.stamp = { ...seen.stamp, complete: false };
 		for (const key of item.walk.diverted ?? []) seen.diverted.add(key);
+		for (const id of item.walk.excluded ?? []) excluded.add(String(id));
 		if (item.customerId !== undefined && !seen.customers.has(item.customerId)) {
 			seen.customers.set(item.customerId, item.index);
 		}
@@ -278,7 +342,7 @@ export function summarizeWalks(items: SeenItem[]): WalkSummary {
 			if (!seen.customers.has(customerId)) seen.divertedCustomers.add(customerId);
 		}
 	}
-	return { walks, unstamped, present };
+	return { walks, unstamped, present, excluded };
 }
 
 /** Whether a walk can prove anything: it is complete and every item it emitted is accounted for. */
@@ -362,21 +426,27 @@ export function tooManyZeroes(
 }
 
 export interface Approvals {
-	keys: Set<string>;
-	/** Every pair held before this moment is approved. */
+	/** Ledger key -> the count it approves (undefined: whatever count is held now). */
+	keys: Map<string, number | undefined>;
+	/** Every pair held before this moment is approved (at the count that was held). */
 	before?: number;
 }
 
-/** Reads "Approve Held": ledger keys separated by commas, semicolons or new lines. */
+/**
+ * Reads "Approve Held Pairs": ledger keys separated by commas, semicolons or new lines, each
+ * optionally `=count` (the held count it approves, e.g. `7|svc-1=100`).
+ */
 export function parseApprovals(keys: string, before?: string): Approvals {
-	const set = new Set(
-		keys
-			.split(/[\n,;]+/)
-			.map((k) => k.trim())
-			.filter(Boolean),
-	);
+	const map = new Map<string, number | undefined>();
+	for (const entry of keys.split(/[\n,;]+/)) {
+		const text = entry.trim();
+		if (!text) continue;
+		const m = /^(.*?)\s*=\s*(\d+(?:\.\d+)?)$/.exec(text);
+		if (m && m[1]) map.set(m[1], Number(m[2]));
+		else map.set(text, undefined);
+	}
 	const time = before ? Date.parse(before) : NaN;
-	return { keys: set, before: Number.isNaN(time) ? undefined : time };
+	return { keys: map, before: Number.isNaN(time) ? undefined : time };
 }
 
 /** "Approve All Held Before" as a time; undefined when empty, NaN when it is no date. */
@@ -385,25 +455,74 @@ export function readApprovalTime(value: unknown): number | undefined {
 	return text ? Date.parse(text) : undefined;
 }
 
+export type Approval = 'key' | 'date';
+
 /**
- * Approval keys that release nothing: no pair is held under them and no pair of this run was
- * let through by them (a key may approve ahead a pair the guard would hold this run).
+ * Whether this run's change of a pair was reviewed and approved. An approval releases only the
+ * change that was held and shown (the same count), once: a key that already released a change
+ * is spent until it is removed from the option, and a count named with `=` must match.
  */
-export function unusedApprovalKeys(
+export function approvalOf(
+	key: string,
+	count: number,
+	state: Pick<OrgState, 'held' | 'approvalsUsed'>,
 	approvals: Approvals,
-	held: Record<string, HeldPair>,
-	usedThisRun: Iterable<string>,
-): string[] {
-	const used = new Set(usedThisRun);
-	return [...approvals.keys].filter((key) => !(key in held) && !used.has(key));
+): Approval | undefined {
+	const held = state.held[key];
+	if (!held || held.count !== count) return undefined;
+	if (approvals.keys.has(key)) {
+		const wanted = approvals.keys.get(key);
+		const used = state.approvalsUsed?.[key];
+		const spent = used !== undefined && (wanted === undefined || used.count === wanted);
+		if ((wanted === undefined || wanted === count) && !spent) return 'key';
+	}
+	const at = Date.parse(held.at);
+	if (approvals.before !== undefined && !Number.isNaN(at) && at < approvals.before) return 'date';
+	return undefined;
 }
 
-export function isApproved(key: string, held: Record<string, HeldPair>, approvals: Approvals) {
-	if (approvals.keys.has(key)) return true;
-	const entry = held[key];
-	if (!entry || approvals.before === undefined) return false;
-	const at = Date.parse(entry.at);
-	return !Number.isNaN(at) && at < approvals.before;
+/** Why an approval key released nothing this run, for the warning. */
+export function unusedApprovalKeys(
+	approvals: Approvals,
+	state: Pick<OrgState, 'held' | 'approvalsUsed'>,
+	usedThisRun: Iterable<string>,
+): Array<{ key: string; why: string }> {
+	const used = new Set(usedThisRun);
+	const out: Array<{ key: string; why: string }> = [];
+	for (const [key, wanted] of approvals.keys) {
+		if (used.has(key)) continue;
+		const held = state.held[key];
+		const spent = state.approvalsUsed?.[key];
+		let why = 'no pair is held for review under it';
+		if (spent && held && (wanted === undefined || spent.count === wanted)) {
+			why = `it already released ${spent.count} on ${spent.at.slice(0, 10)}; remove it and add it again (or add =${held.count}) to approve the held ${held.count}`;
+		} else if (held && wanted !== undefined && wanted !== held.count) {
+			why = `it approves ${wanted}, but ${held.count} is held`;
+		} else if (held) {
+			why = `the held ${held.count} changed this run; review the new count and approve it again`;
+		} else if (spent) {
+			why = `it already released ${spent.count} on ${spent.at.slice(0, 10)}`;
+		}
+		out.push({ key, why });
+	}
+	return out;
+}
+
+/**
+ * Approval keys after a run: keys that released a change are spent (at that count); keys no
+ * longer in the option are forgotten, so adding a key again approves afresh.
+ */
+export function settleApprovals(
+	state: OrgState,
+	approvals: Approvals,
+	released: Array<{ key: string; count: number; at: string }>,
+): Record<string, UsedApproval> {
+	const next: Record<string, UsedApproval> = {};
+	for (const [key, used] of Object.entries(state.approvalsUsed ?? {})) {
+		if (approvals.keys.has(key)) next[key] = used;
+	}
+	for (const r of released) next[r.key] = { count: r.count, at: r.at };
+	return next;
 }
 
 /** What happened to one pair this run, as far as the ledger cares. */
@@ -421,9 +540,9 @@ export interface LedgerOutcome {
 }
 
 /**
- * The ledger after a run. Pushed pairs take their new count; zeroed pairs and pairs Gradient
- * answered 404 for are forgotten (Gradient holds nothing more to change); failed pairs keep
- * what Gradient last accepted; held pairs are recorded until approved and pushed.
+ * The ledger after a run. Pushed pairs take their new count; zeroed pairs are forgotten; a 404
+ * keeps what Gradient accepted before (it still bills it), as does a failure; held pairs are
+ * recorded until approved and pushed, their time reset when the held count changes.
  */
 export function applyOutcomes(state: OrgState, outcomes: LedgerOutcome[], now: string): OrgState {
 	const pairs = { ...state.pairs };
@@ -452,7 +571,6 @@ export function applyOutcomes(state: OrgState, outcomes: LedgerOutcome[], now: s
 				delete held[o.key];
 				break;
 			case 'zeroed':
-			case 'not_mapped':
 				delete pairs[o.key];
 				delete held[o.key];
 				break;
@@ -466,10 +584,11 @@ export function applyOutcomes(state: OrgState, outcomes: LedgerOutcome[], now: s
 					gradientAccountId,
 					gradientServiceId,
 					reason: o.reason ?? '',
-					// The first time it was held is what "held before" approvals compare with.
-					at: held[o.key]?.at || o.at,
+					// When this change was first held: a new count is a new change to review.
+					at: (held[o.key]?.count === o.count && held[o.key]?.at) || o.at,
 				};
 				break;
+			case 'not_mapped':
 			case 'failed':
 				break;
 		}

@@ -2,12 +2,23 @@ import type { IDataObject } from 'n8n-workflow';
 
 import { failureOf, reasonOf, stopsTheRun } from './errors';
 import type { CountResult } from './gradient/client';
-import type { Approvals, LedgerHealth, LedgerOutcome, OrgState, WalkSeen } from './ledger';
+import type {
+	Approval,
+	Approvals,
+	LedgerHealth,
+	LedgerOutcome,
+	LedgerPair,
+	OrgState,
+	WalkSeen,
+	WalkSummary,
+} from './ledger';
 import {
-	isApproved,
+	approvalOf,
 	ledgerKey,
-	provePairGone,
+	proveSourceGone,
+	sourcesOf,
 	splitLedgerKey,
+	splitSource,
 	summarizeWalks,
 	tooManyZeroes,
 	walkVerdict,
@@ -207,8 +218,13 @@ export interface PlannedPair {
 	action: PairAction;
 	/** Why a pair is held or failed. */
 	reason?: string;
-	/** Released from Held for Review by "Approve Held". */
-	approved?: boolean;
+	/** Released from Held for Review by "Approve Held" (by key, or by date). */
+	approved?: Approval;
+	/**
+	 * A remembered pair whose sources now land on these pairs (a changed Service Table or
+	 * Account Override): zeroed only once every one of them was set this run.
+	 */
+	supersededBy?: string[];
 }
 
 /** One input item that is not pushed because of what it (or an item of its pair) holds. */
@@ -291,6 +307,48 @@ function refusals(read: ReadItem[]): Map<number, { reason: string; field?: strin
 		}
 	}
 	return refused;
+}
+
+/** Whether a remembered pair belongs to a customer excluded on the way (never zeroed). */
+function isExcluded(pair: LedgerPair, summary: WalkSummary): boolean {
+	if (summary.excluded.size === 0) return false;
+	if (summary.excluded.has(pair.customerId)) return true;
+	return sourcesOf(pair).some((s) => summary.excluded.has(splitSource(s).customerId));
+}
+
+function describe(pairs: PlannedPair[]): string {
+	return pairs
+		.map((p) => `account ${p.gradientAccountId}, service ${p.gradientServiceId}`)
+		.join(' and ');
+}
+
+/**
+ * Why a remembered pair missing from the input is over: each of its sources either lands on
+ * another pair this run (moved) or is proven gone by a usable walk (summary given only when
+ * zeroing is on). Undefined when any source is unaccounted for: the pair keeps its count.
+ */
+function fateOf(
+	pair: LedgerPair,
+	landsOn: Map<string, PlannedPair>,
+	summary: WalkSummary | undefined,
+	usable: WalkSeen[],
+): { proof: number; movedTo: PlannedPair[] } | undefined {
+	const sources = sourcesOf(pair);
+	if (!sources.length) return undefined;
+	const movedTo: PlannedPair[] = [];
+	let proof: number | undefined;
+	for (const source of sources) {
+		const target = landsOn.get(source);
+		if (target) {
+			if (!movedTo.includes(target)) movedTo.push(target);
+			proof ??= target.items[0];
+			continue;
+		}
+		const gone = summary ? proveSourceGone(source, summary, usable) : undefined;
+		if (gone === undefined) return undefined;
+		proof ??= gone;
+	}
+	return proof === undefined ? undefined : { proof, movedTo };
 }
 
 /**
@@ -398,7 +456,8 @@ export function planPush(
 		}
 		const reason = guardReason(pair.previousCount, pair.unitCount, settings.guard);
 		if (reason) {
-			if (isApproved(pair.key, state.held, settings.approvals)) pair.approved = true;
+			const approval = approvalOf(pair.key, pair.unitCount, state, settings.approvals);
+			if (approval) pair.approved = approval;
 			else {
 				pair.action = 'hold';
 				pair.reason = reason;
@@ -447,48 +506,87 @@ export function planPush(
 		notes.push('Zeroing is off for this run: no walk in the input is complete and whole.');
 	}
 
+	// Where each (customer, product) of this run lands: a remembered pair none of whose sources
+	// land on it any more is superseded (moved by a Service Table or Account Override change).
+	const landsOn = new Map<string, PlannedPair>();
+	for (const pair of pairs) {
+		// A source without a product (a sheet's rows) cannot be told apart, so it never moves.
+		for (const source of pair.sources) if (splitSource(source).product) landsOn.set(source, pair);
+	}
+
 	let keptMissing = 0;
+	let keptExcluded = 0;
 	const zeroes: PlannedPair[] = [];
 	for (const key of missing) {
 		const remembered = state.pairs[key];
-		const proof = zeroing ? provePairGone(remembered, summary, usable) : undefined;
-		if (proof === undefined) {
+		if (isExcluded(remembered, summary)) {
+			keptExcluded++;
+			continue;
+		}
+		const fate = fateOf(remembered, landsOn, zeroing ? summary : undefined, usable);
+		if (!fate) {
 			keptMissing++;
 			continue;
 		}
 		const { gradientAccountId, gradientServiceId } = splitLedgerKey(key);
-		zeroes.push({
+		const zero: PlannedPair = {
 			key,
 			gradientAccountId,
 			gradientServiceId,
 			customerIds: [remembered.customerId],
 			customerNames: unique([remembered.customerName]),
 			products: remembered.products,
-			sources:
-				remembered.sources ?? remembered.products.map((p) => pairKey(remembered.customerId, p)),
-			items: [proof],
+			sources: sourcesOf(remembered),
+			items: [fate.proof],
 			unitCount: 0,
 			previousCount: remembered.count,
 			action: 'zero',
-		});
+		};
+		if (fate.movedTo.length) {
+			zero.supersededBy = fate.movedTo.map((p) => p.key);
+			const stuck = fate.movedTo.find((p) => p.action === 'hold');
+			if (!settings.zeroVanished) {
+				zero.action = 'hold';
+				zero.reason = `superseded: its products now bill to ${describe(fate.movedTo)}, and Zero Vanished Pairs is off, so the old pair would bill too; approve to zero it`;
+			} else if (stuck) {
+				zero.action = 'hold';
+				zero.reason = `superseded: its products now bill to ${describe(fate.movedTo)}, which is held for review; it is zeroed with that pair's approval`;
+			}
+		}
+		zeroes.push(zero);
 	}
 	if (keptMissing > 0) {
 		notes.push(
 			`${keptMissing} remembered pair(s) are not in this input and were not proven gone, so they keep their count in Gradient.`,
 		);
 	}
+	if (keptExcluded > 0) {
+		notes.push(
+			`${keptExcluded} remembered pair(s) of excluded customers keep their count in Gradient (excluded customers are never zeroed).`,
+		);
+	}
+	const superseded = zeroes.filter((z) => z.supersededBy);
+	if (superseded.length) {
+		notes.push(
+			`${superseded.length} remembered pair(s) are superseded: their products now bill to another account or service, so the old pair is zeroed (or held) once the new one is set: ${superseded
+				.slice(0, 5)
+				.map((z) => `${z.key} -> ${z.supersededBy!.join(' + ')}`)
+				.join(', ')}${superseded.length > 5 ? ', ...' : ''}.`,
+		);
+	}
 	const massive =
 		settings.massZero.hold && tooManyZeroes(zeroes.length, ledgerSize, settings.massZero);
 	for (const zero of zeroes) {
-		const approved = isApproved(zero.key, state.held, settings.approvals);
+		if (zero.action === 'hold') continue;
+		const approval = approvalOf(zero.key, 0, state, settings.approvals);
 		const reason = massive
 			? `${zeroes.length} of the ${ledgerSize} remembered pairs would be zeroed in one run, more than ${settings.massZero.maxSharePercent}% or ${settings.massZero.maxPairs} pairs`
 			: guardReason(zero.previousCount, 0, settings.guard);
-		if (reason && !approved) {
+		if (reason && !approval) {
 			zero.action = 'hold';
-			zero.reason = `zeroing: ${reason}`;
+			zero.reason = `${zero.supersededBy ? 'superseded, ' : ''}zeroing: ${reason}`;
 		} else if (reason) {
-			zero.approved = true;
+			zero.approved = approval;
 		}
 	}
 	if (massive) {
@@ -551,8 +649,15 @@ export interface RunSettings {
 }
 
 /** The reason on a Not Mapped item: Gradient's own words, and what the MSP does about it. */
-export function notMappedReason(status: number | null, message?: string): string {
+export function notMappedReason(
+	status: number | null,
+	message?: string,
+	previousCount: number | null = null,
+): string {
 	const said = message?.trim() ? `: ${message.trim()}` : '';
+	if (previousCount !== null) {
+		return `Gradient accepted this pair before (last count ${previousCount}) but now answers ${status ?? 404}${said}. Its count there is kept in the ledger (Gradient may still bill it); check the mapping of this account and service in Synthesize. The next run pushes it again, and zeroes it once it is proven gone.`;
+	}
 	return `Not mapped in Gradient yet (${status ?? 404}${said}). Map this account and service in Synthesize; the next run pushes it.`;
 }
 
@@ -588,7 +693,7 @@ export async function runPlan(
 		return undefined;
 	};
 
-	const results = await mapConcurrent(plan.pairs, settings.concurrency, async (pair) => {
+	const send = async (pair: PlannedPair): Promise<PairResult> => {
 		const settled = settle(pair);
 		if (settled) return settled;
 		if (stopped) return stoppedResult(pair);
@@ -606,7 +711,7 @@ export async function runPlan(
 					pair,
 					outcome: 'not_mapped',
 					httpStatus: answer.status,
-					reason: notMappedReason(answer.status, answer.message),
+					reason: notMappedReason(answer.status, answer.message, pair.previousCount),
 					at,
 				} as PairResult;
 			}
@@ -632,7 +737,30 @@ export async function runPlan(
 				at: now(),
 			} as PairResult;
 		}
+	};
+
+	// Superseded pairs go last: the old pair is zeroed only once its new pair was set, so a
+	// count is never billed twice and never dropped between the two.
+	const first = plan.pairs.filter((p) => !p.supersededBy || p.action !== 'zero');
+	const results = await mapConcurrent(first, settings.concurrency, send);
+	const landed = new Set(
+		results
+			.filter((r) => ['pushed', 'unchanged', 'dry_run'].includes(r.outcome))
+			.map((r) => r.pair.key),
+	);
+	const moved = plan.pairs.filter((p) => p.supersededBy && p.action === 'zero');
+	const later = await mapConcurrent(moved, settings.concurrency, async (pair) => {
+		const missed = pair.supersededBy!.filter((key) => !landed.has(key));
+		if (!missed.length) return await send(pair);
+		return {
+			pair,
+			outcome: 'failed',
+			httpStatus: null,
+			reason: `Not zeroed: its products now bill to ${missed.join(' and ')}, which was not set this run. It keeps its count in Gradient (and in the ledger) and is zeroed once the new pair is set.`,
+			at: now(),
+		} as PairResult;
 	});
+	results.push(...later);
 
 	let rebuild: RebuildReport = { status: settings.dryRun ? 'dry_run' : 'none' };
 	const done = results.filter((r) => r.outcome === 'pushed' || r.outcome === 'zeroed');

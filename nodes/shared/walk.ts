@@ -17,6 +17,8 @@ export interface WalkStamp {
 	items: number;
 	/** Pair keys (see pairKey) diverted by nodes between Get Counts and Push. */
 	diverted?: string[];
+	/** Customer ids excluded by Assign Customer: Push never zeroes their pairs. */
+	excluded?: string[];
 }
 
 export function pairKey(customerId: string, product: string): string {
