@@ -545,6 +545,27 @@ describe('Gradient Push Billable through the engine', () => {
 		expect(g.state.builds).toBe(1);
 	});
 
+	it('dry run predicts Not Mapped from Assign Customer, with the licences left unbilled', async () => {
+		g = await gradient(4);
+		// Customers 3 and 4: accounts Assign Customer found unmapped (gradientAccountMapped false).
+		const items = chainItems(g, grid(4)).map((json) => ({
+			...json,
+			gradientAccountMapped: Number(json.customerId) < 3,
+		}));
+		const dry = await push(items, g.url, { parameters: { dryRun: true } });
+		expect(posts(g)).toHaveLength(0);
+		expect(dry.pushed).toHaveLength(4);
+		expect(dry.notMapped.map((i) => i.json.customerId)).toEqual(['3', '3', '4', '4']);
+		expect(dry.notMapped[0].json).toMatchObject({ status: 'dry_run', unitCount: 30 });
+		expect(String(dry.notMapped[0].json.reason)).toMatch(
+			/^Dry run: account 3 is not mapped to a PSA company in Synthesize yet, so Gradient will refuse this count \(30 licence\(s\) unbilled\)/,
+		);
+		expect(dry.hints).toContain(
+			'2 customer(s) (4 count(s), 142 licence(s)) are not mapped in Synthesize yet: Gradient will refuse them (see Not Mapped). Map them before the first run.',
+		);
+		expect(dry.staticData).toEqual({ global: {} });
+	});
+
 	it('dry run sends nothing, shows the previous counts and leaves the ledger alone', async () => {
 		g = await gradient(3);
 		const first = await push(chainItems(g, grid(3)), g.url);

@@ -217,6 +217,15 @@ export async function pushBillable(this: IExecuteFunctions): Promise<INodeExecut
 			`${t.not_mapped} not mapped, ${t.failed + plan.itemFailures.length} failed, ${t.held} held for review. ` +
 			`${stats.calls} Gradient API call(s), ${stats.retries} retried, ${stats.throttled} rate-limited (429).`,
 	);
+	const refused = report.results.filter((r) => r.predicted);
+	if (refused.length) {
+		const customers = new Set(refused.flatMap((r) => r.pair.customerIds)).size;
+		const licences = refused.reduce((sum, r) => sum + r.pair.unitCount, 0);
+		hint(
+			`${customers} customer(s) (${refused.length} count(s), ${licences} licence(s)) are not mapped in Synthesize yet: Gradient will refuse them (see Not Mapped). Map them before the first run.`,
+			'warning',
+		);
+	}
 	if (report.rebuild.status === 'sent') {
 		hint(`Gradient was asked to rebuild its billing view once (pair ${report.rebuild.key}).`);
 	} else if (report.rebuild.status === 'failed' || report.rebuild.status === 'stopped') {

@@ -69,6 +69,8 @@ export interface PushItem {
 	customerName: string;
 	product: string;
 	walk?: WalkStamp;
+	/** Assign Customer's `gradientAccountMapped`: false predicts a 404 (dry runs say so). */
+	accountMapped?: boolean | null;
 }
 
 /** An item that cannot be pushed as it is; names the field and says how to fix it. */
@@ -180,8 +182,15 @@ export function readItem(
 			},
 		};
 	}
+	const mapped = json.gradientAccountMapped;
 	return {
-		item: { ...known, gradientAccountId, gradientServiceId, count: counted.count },
+		item: {
+			...known,
+			gradientAccountId,
+			gradientServiceId,
+			count: counted.count,
+			accountMapped: typeof mapped === 'boolean' ? mapped : null,
+		},
 	};
 }
 
@@ -218,6 +227,8 @@ export interface PlannedPair {
 	action: PairAction;
 	/** Why a pair is held or failed. */
 	reason?: string;
+	/** Gradient said the account is not mapped to a PSA company yet (a 404 is to be expected). */
+	accountUnmapped?: boolean;
 	/** Released from Held for Review by "Approve Held" (by key, or by date). */
 	approved?: Approval;
 	/**
@@ -401,6 +412,7 @@ export function planPush(
 		if (!pair.products.includes(v.product ?? '')) pair.products.push(v.product ?? '');
 		if (!pair.sources.includes(source)) pair.sources.push(source);
 		if ('item' in r) pair.unitCount = round(pair.unitCount + r.item.count);
+		if ('item' in r && r.item.accountMapped === false) pair.accountUnmapped = true;
 		if (refused.has(v.index)) pair.action = 'fail';
 	}
 
@@ -613,6 +625,8 @@ export interface PairResult {
 	httpStatus: number | null;
 	reason?: string;
 	at: string;
+	/** A dry run's forecast (nothing was sent): the audit status stays `dry_run`. */
+	predicted?: boolean;
 }
 
 /** What Push needs from the Gradient client (the real one, or a stand-in in unit tests). */
@@ -689,6 +703,16 @@ export async function runPlan(
 			return { pair, outcome: 'held', httpStatus: null, reason: pair.reason, at };
 		}
 		if (pair.action === 'unchanged') return { pair, outcome: 'unchanged', httpStatus: null, at };
+		if (settings.dryRun && pair.accountUnmapped) {
+			return {
+				pair,
+				outcome: 'not_mapped',
+				httpStatus: null,
+				reason: `Dry run: account ${pair.gradientAccountId} is not mapped to a PSA company in Synthesize yet, so Gradient will refuse this count (${pair.unitCount} licence(s) unbilled). Map the account in Synthesize before the run.`,
+				at,
+				predicted: true,
+			};
+		}
 		if (settings.dryRun) return { pair, outcome: 'dry_run', httpStatus: null, at };
 		return undefined;
 	};
@@ -803,7 +827,7 @@ export async function runPlan(
 export function ledgerOutcomes(results: PairResult[]): LedgerOutcome[] {
 	const out: LedgerOutcome[] = [];
 	for (const r of results) {
-		if (r.outcome === 'dry_run') continue;
+		if (r.outcome === 'dry_run' || r.predicted) continue;
 		out.push({
 			key: r.pair.key,
 			outcome: r.outcome,
@@ -833,7 +857,7 @@ export function auditJson(runId: string, r: PairResult): IDataObject {
 		previousCount: p.previousCount,
 		unitCount: p.unitCount,
 		change: p.previousCount === null ? null : round(p.unitCount - p.previousCount),
-		status: r.outcome,
+		status: r.predicted ? 'dry_run' : r.outcome,
 		at: r.at,
 	};
 }
