@@ -1,3 +1,4 @@
+import { readTable } from '../nodes/GradientMapService/execute';
 import type { IDataObject, INodeExecutionData } from 'n8n-workflow';
 
 import { GradientAssignCustomer } from '../nodes/GradientAssignCustomer/GradientAssignCustomer.node';
@@ -180,11 +181,11 @@ describe('planServices', () => {
 			),
 		).toEqual([
 			{
-				field: 'Service Table row 3 > Category',
+				field: 'Service Table row 3 > New Service > Category',
 				problem: 'is "Security", which is not a Gradient category',
 				fix: 'Gradient compares the category case-sensitively: use "security".',
 			},
-			expect.objectContaining({ field: 'Service Table row 3 > Subcategory' }),
+			expect.objectContaining({ field: 'Service Table row 3 > New Service > Subcategory' }),
 		]);
 		const plan = planServices({
 			products: ['CloudFilter', 'SafeSend'],
@@ -277,13 +278,16 @@ describe('Gradient Map Service against the emulator', () => {
 						product: 'securestore',
 						handling: 'map',
 						serviceName: 'Email Archive',
-						category: 'backup',
-						subcategory: 'data archiving',
+						newService: { category: 'backup', subcategory: 'data archiving' },
 					},
+					{}, // a row added and left empty
 				],
 			},
 		});
 		expectNoError(r);
+		expect(hints(r)).toContain(
+			'Service Table row 4 is empty and does nothing: fill in the Product or remove it.',
+		);
 		expect(g.state.vendor.skus.map((s) => [s.name, s.category, s.subcategory])).toEqual([
 			['CloudFilter', 'security', 'email security'],
 			['SafeSend', 'security', 'email security'],
@@ -303,6 +307,23 @@ describe('Gradient Map Service against the emulator', () => {
 			pairKey('1002', 'ContinuityBundle'),
 		]);
 		expect(out.length + unmapped(r).length).toBe(items.length);
+	});
+
+	it('reads a row saved before New Service held the category', () => {
+		expect(
+			readTable([
+				{ product: 'X', handling: 'map', category: 'backup', subcategory: 'data archiving' },
+			]),
+		).toEqual([
+			{
+				row: 1,
+				product: 'X',
+				action: 'map',
+				serviceName: '',
+				category: 'backup',
+				subcategory: 'data archiving',
+			},
+		]);
 	});
 
 	it('writes nothing on a dry run', async () => {
@@ -340,7 +361,9 @@ describe('Gradient Map Service against the emulator', () => {
 	describe('bad input', () => {
 		const unknownCategory = {
 			serviceTable: {
-				rules: [{ product: 'SafeSend', handling: 'map', category: '={{ "securty" }}' }],
+				rules: [
+					{ product: 'SafeSend', handling: 'map', newService: { category: '={{ "securty" }}' } },
+				],
 			},
 		};
 
@@ -348,7 +371,7 @@ describe('Gradient Map Service against the emulator', () => {
 			const g = await gradient();
 			const r = await runMap(g, itemsFor(1, ['CloudFilter', 'SafeSend']), unknownCategory);
 			expect(r.error?.message).toBe(
-				'Item 1: field "Service Table row 1 > Category" (product "SafeSend") is "securty", which is not a Gradient category',
+				'Item 1: field "Service Table row 1 > New Service > Category" (product "SafeSend") is "securty", which is not a Gradient category',
 			);
 			expect(r.error?.description).toContain('Use one of: security, backup');
 		});
@@ -359,7 +382,7 @@ describe('Gradient Map Service against the emulator', () => {
 			expectNoError(r);
 			expect(mapped(r).map((i) => i.json.product)).toEqual(['CloudFilter']);
 			expect(unmapped(r).map((i) => i.pairedItem)).toEqual([{ item: 1 }]);
-			expect(unmapped(r)[0].json.reason).toContain('Service Table row 1 > Category');
+			expect(unmapped(r)[0].json.reason).toContain('Service Table row 1 > New Service > Category');
 			expect(g.state.vendor.skus.map((s) => s.name)).toEqual(['CloudFilter']);
 		});
 

@@ -18,7 +18,7 @@ export class GradientAlert implements INodeType {
 		group: ['transform'],
 		version: 1,
 		subtitle:
-			'={{$parameter["mode"] === "perItem" ? "One ticket per item" : "Run summary: " + $parameter["category"]}}',
+			'={{$parameter["mode"] === "perItem" ? "One ticket per item" : "Run summary: " + ({"custom": "Custom", "failed": "Failed", "held": "Held for Review", "needsMapping": "Needs Mapping", "notMapped": "Not Mapped", "unmapped": "Unmapped"}[$parameter["category"]] || $parameter["category"])}}',
 		description:
 			'Open a PSA ticket through Gradient alerting, once per alert: one per item, or one summary per run',
 		defaults: { name: 'Gradient Alert' },

@@ -25,19 +25,33 @@ function text(value: unknown): string {
 	return typeof value === 'string' || typeof value === 'number' ? String(value).trim() : '';
 }
 
-/** The Service Table as typed rows; a value an expression turned into a non-string stays visible. */
+const enumText = (value: unknown) => (value === undefined || value === null ? '' : String(value));
+
+/**
+ * The Service Table as typed rows; a value an expression turned into a non-string stays visible.
+ * Category and subcategory sit under New Service (rows saved before that have them on the row).
+ */
 export function readTable(raw: IDataObject[]): ServiceRow[] {
 	return raw
-		.map((row, position) => ({
-			row: position + 1,
-			product: text(row.product),
-			action: row.handling === 'exclude' ? ('exclude' as const) : ('map' as const),
-			serviceName: text(row.serviceName),
-			category: row.category === undefined || row.category === null ? '' : String(row.category),
-			subcategory:
-				row.subcategory === undefined || row.subcategory === null ? '' : String(row.subcategory),
-		}))
+		.map((row, position) => {
+			const created = (row.newService ?? {}) as IDataObject;
+			return {
+				row: position + 1,
+				product: text(row.product),
+				action: row.handling === 'exclude' ? ('exclude' as const) : ('map' as const),
+				serviceName: text(row.serviceName),
+				category: enumText(created.category ?? row.category),
+				subcategory: enumText(created.subcategory ?? row.subcategory),
+			};
+		})
 		.filter((row) => row.product !== '' || row.serviceName !== '');
+}
+
+/** Rows left wholly empty (no product, no service name): they do nothing, which is worth saying. */
+export function emptyRows(raw: IDataObject[]): number[] {
+	return raw.flatMap((row, position) =>
+		text(row.product) === '' && text(row.serviceName) === '' ? [position + 1] : [],
+	);
 }
 
 export async function mapServices(this: IExecuteFunctions): Promise<INodeExecutionData[][]> {
@@ -59,8 +73,17 @@ export async function mapServices(this: IExecuteFunctions): Promise<INodeExecuti
 				? DEFAULT_SERVICE.subcategory
 				: String(options.defaultSubcategory),
 	};
-	const table = readTable(this.getNodeParameter('serviceTable.rules', 0, []) as IDataObject[]);
+	const rawTable = this.getNodeParameter('serviceTable.rules', 0, []) as IDataObject[];
+	const table = readTable(rawTable);
 	const hints: NodeExecutionHint[] = [];
+	const blank = emptyRows(rawTable);
+	if (blank.length) {
+		hints.push({
+			message: `Service Table row${blank.length > 1 ? 's' : ''} ${blank.join(', ')} ${blank.length > 1 ? 'are' : 'is'} empty and ${blank.length > 1 ? 'do' : 'does'} nothing: fill in the Product or remove ${blank.length > 1 ? 'them' : 'it'}.`,
+			type: 'warning',
+			location: 'outputPane',
+		});
+	}
 
 	const mapped: INodeExecutionData[] = [];
 	const unmapped: INodeExecutionData[] = [];

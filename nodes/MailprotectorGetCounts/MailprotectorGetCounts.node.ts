@@ -65,7 +65,8 @@ export class MailprotectorGetCounts implements INodeType {
 		icon: { light: 'file:mailprotector.svg', dark: 'file:mailprotector.dark.svg' },
 		group: ['transform'],
 		version: 1,
-		subtitle: '={{$parameter["rule"]}}',
+		subtitle:
+			'={{ {"billableUsers": "Billable Users", "groupUserCount": "User Group User Count", "billableUsersPlusAliases": "Billable Users Plus Aliases"}[$parameter["rule"]] || $parameter["rule"] }}',
 		description:
 			'Count billable Mailprotector licences per customer and product, ready to push to Gradient',
 		defaults: { name: 'Mailprotector Get Counts' },
@@ -150,12 +151,13 @@ export class MailprotectorGetCounts implements INodeType {
 						name: 'User Group User Count',
 						value: 'groupUserCount',
 						description:
-							'The user_count Mailprotector reports on each user group, once per service of the group (fewer calls; what it includes is not documented)',
+							'The user_count Mailprotector reports on each user group, once per service of the group (fewer calls). Nothing is left out by this package: what Mailprotector includes (aliases, mailing lists?) is not documented.',
 					},
 					{
 						name: 'Billable Users Plus Aliases',
 						value: 'billableUsersPlusAliases',
-						description: 'Billable users, plus users of type "Alias"',
+						description:
+							'Users of type "User" without a parent, plus users of type "Alias", once per service of their user group (mailing lists, unlicensed and discovered users are left out)',
 					},
 				],
 				default: 'billableUsers',

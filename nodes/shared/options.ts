@@ -36,13 +36,13 @@ export function requestOptions(defaults: TransportSettings): INodeProperties[] {
 				'How often a request is retried after a rate limit (429), a server error (5xx), a timeout or a dropped connection',
 		},
 		{
-			displayName: 'Retry Base Delay (Ms)',
+			displayName: 'Retry Base Delay (Milliseconds)',
 			name: 'retryBaseMs',
 			type: 'number',
 			typeOptions: { minValue: 1 },
 			default: retryBaseMs,
 			description:
-				'The first wait before a retry; it doubles on each further retry (with jitter). A Retry-After header from the API takes precedence.',
+				'The first wait before a retry, in ms (500 ms = half a second); it doubles on each further retry (with jitter). A Retry-After header from the API takes precedence.',
 		},
 	];
 }

@@ -114,9 +114,11 @@ export function checkRow(row: ServiceRow | undefined, defaults: ServiceDefaults)
 	const where = row ? `Service Table row ${row.row}` : 'Options';
 	const category = row?.category || defaults.category;
 	const subcategory = row?.subcategory || defaults.subcategory;
-	const categoryField = row?.category ? `${where} > Category` : 'Options > Default Category';
+	const categoryField = row?.category
+		? `${where} > New Service > Category`
+		: 'Options > Default Category';
 	const subcategoryField = row?.subcategory
-		? `${where} > Subcategory`
+		? `${where} > New Service > Subcategory`
 		: 'Options > Default Subcategory';
 	return [
 		checkEnum(category, CATEGORIES, categoryField, 'category'),
