@@ -6,7 +6,9 @@
 //   npm run demo                      run once, print the report, clean up
 //   npm run demo -- --ui              then leave the n8n editor on http://127.0.0.1:5678 with
 //                                     the example workflows until Ctrl-C
-//   options: --customers N (200), --port P (5678, with --ui)
+//   options: --customers N (200), --port P (5678, with --ui; checked free before the sync),
+//            --timing (time and memory lines, for developers)
+import net from 'node:net';
 import path from 'node:path';
 import emulators from '../emulators/index.js';
 import { ensureRuntime } from './runtime.mjs';
@@ -26,15 +28,16 @@ import {
 const { startMailprotector, startGradient, makeDataset } = emulators;
 
 function parseArgs(argv) {
-	const args = { ui: false, customers: 200, port: 5678 };
+	const args = { ui: false, customers: 200, port: 5678, timing: false };
 	for (let i = 0; i < argv.length; i++) {
 		const [flag, inline] = argv[i].split('=');
 		const value = () => Number(inline ?? argv[++i]);
 		if (flag === '--ui') args.ui = true;
 		else if (flag === '--customers') args.customers = value();
 		else if (flag === '--port') args.port = value();
+		else if (flag === '--timing') args.timing = true;
 		else if (flag === '--help' || flag === '-h') {
-			console.log('usage: npm run demo [-- --ui] [--customers N] [--port P]');
+			console.log('usage: npm run demo [-- --ui] [--customers N] [--port P] [--timing]');
 			process.exit(0);
 		} else {
 			console.error(`unknown option ${argv[i]} (try --help)`);
@@ -77,48 +80,88 @@ function syncSeconds(run) {
 	return Number.isFinite(ms) ? (ms / 1000).toFixed(1) : '?';
 }
 
-function report({ run, summary, tickets, runSeconds, customers }) {
-	const pushedOut = outputItems(run, 'Gradient Push Billable', 0);
-	const units = pushedOut.reduce((n, p) => n + (Number(p.unitCount) || 0), 0);
-	const row = (label, value, note = '') =>
-		`  ${label.padEnd(48)} ${String(value).padStart(7)}${note ? `   ${note}` : ''}`;
+/** Whether a TCP port on 127.0.0.1 is free (the editor needs it; checked before the sync). */
+function portIsFree(port) {
+	return new Promise((resolve) => {
+		const srv = net.createServer();
+		srv.once('error', () => resolve(false));
+		srv.listen(port, '127.0.0.1', () => srv.close(() => resolve(true)));
+	});
+}
+
+const licences = (items) => items.reduce((n, p) => n + (Number(p.unitCount ?? p.count) || 0), 0);
+const customersIn = (items) => new Set(items.map((p) => String(p.customerId))).size;
+
+/** The report in a billing person's units: customers, counts (customer/product), licences. */
+function report({ run, tickets, runSeconds, customers }) {
+	const node = (name, output = 0) => outputItems(run, name, output);
+	const read = node('Mailprotector Get Counts');
+	const pushed = node('Gradient Push Billable', 0);
+	const sent = pushed.filter((p) => p.status === 'pushed' || p.status === 'zeroed');
+	const changed = pushed.filter(
+		(p) => p.status === 'pushed' && (p.previousCount === null || p.change !== 0),
+	);
+	const zeroed = pushed.filter((p) => p.status === 'zeroed');
+	const notMapped = node('Gradient Push Billable', 1);
+	const failed = node('Gradient Push Billable', 2);
+	const held = node('Gradient Push Billable', 3);
+	const needsMapping = node('Gradient Assign Customer', 1);
+	const unmapped = node('Gradient Map Service', 1);
+	const head = `  ${''.padEnd(46)} ${'customers'.padStart(9)} ${'counts'.padStart(7)} ${'licences'.padStart(9)}`;
+	const row = (label, items, note = '') =>
+		`  ${label.padEnd(46)} ${String(customersIn(items)).padStart(9)} ${String(items.length).padStart(7)} ${String(licences(items)).padStart(9)}${note ? `   ${note}` : ''}`;
 	const lines = [
 		'',
-		'==================================================================================',
+		'==========================================================================================',
 		' Mailprotector -> Gradient billing sync: demo report',
 		' (emulated Mailprotector and Gradient on this machine; nothing real was touched)',
-		'==================================================================================',
-		row('Customers in Mailprotector', customers),
-		row('Customers with licences counted', summary.customers),
-		row('Customer/product counts read', summary.pairsRead),
+		' A "count" is one customer and one product, e.g. "Acme / CloudFilter: 12 licences".',
+		'==========================================================================================',
+		`  Customers in Mailprotector: ${customers}`,
+		head,
+		row('Read from Mailprotector', read),
 		'',
-		row('Counts sent to Gradient', summary.pushed),
-		row('  of which new or changed', summary.changed),
-		row('  of which unchanged', summary.unchanged),
-		row('  of which set to 0 (customer or product gone)', summary.zeroed),
-		row('Licences billed (units sent)', units),
-		'',
+		row('Billed: sent to Gradient', sent),
+		row('  new or changed', changed),
 		row(
-			'Not mapped in Gradient yet',
-			summary.notMapped,
-			summary.notMapped ? 'map these accounts in Synthesize' : '',
+			'  the same as last time',
+			sent.filter((p) => !changed.includes(p) && !zeroed.includes(p)),
 		),
-		row('Failed to send', summary.failed),
-		row('Held for review (unusual changes)', summary.heldForReview),
-		row('Customers that could not get an account', summary.needsMapping),
-		row('Products without a Gradient service', summary.unmapped),
+		row('  set to 0 (customer or product gone)', zeroed),
 		'',
-		row('Tickets opened on your house account', tickets.length),
+		' Not billed (needs a person):',
+		row(
+			'  not mapped in Synthesize yet',
+			notMapped,
+			notMapped.length ? 'map these accounts in Synthesize' : '',
+		),
+		row('  failed to send', failed),
+		row('  held for review (unusual changes)', held),
+		row('  customer could not get an account', needsMapping),
+		row('  product has no Gradient service', unmapped),
+		'',
+		`  Tickets opened on your house account: ${tickets.length}`,
 		...tickets.map((t) => `      "${t.title}"`),
 		'',
-		row('Time for the sync itself', `${syncSeconds(run)} s`),
-		row('Time for n8n execute (with n8n start-up)', `${runSeconds.toFixed(1)} s`),
-		row('Time for the whole demo so far', `${secondsSince(t0)} s`),
-		'',
 		' First changes:',
-		...summary.changes.slice(0, 5).map((c) => `    ${c}`),
-		...(summary.changes.length > 5 ? [`    ... and ${summary.changes.length - 5} more`] : []),
-		'==================================================================================',
+		...[...changed, ...zeroed]
+			.slice(0, 5)
+			.map(
+				(p) =>
+					`    ${p.customerName || p.customerId} / ${p.product}: ${p.previousCount ?? 'new'} -> ${p.unitCount}`,
+			),
+		...(changed.length + zeroed.length > 5
+			? [
+					`    ... and ${changed.length + zeroed.length - 5} more (all of them: Push Billable's Pushed output, and the audit table)`,
+				]
+			: []),
+		...(args.timing
+			? [
+					'',
+					`  Time for the sync itself: ${syncSeconds(run)} s; n8n execute with start-up: ${runSeconds.toFixed(1)} s; whole demo: ${secondsSince(t0)} s`,
+				]
+			: []),
+		'==========================================================================================',
 	];
 	console.log(lines.join('\n'));
 }
@@ -130,6 +173,11 @@ process.on('SIGINT', () => {
 process.on('SIGTERM', () => cleanUp(0));
 
 try {
+	if (args.ui && !(await portIsFree(args.port))) {
+		throw new Error(
+			`port ${args.port} on 127.0.0.1 is in use, so the editor could not start after the sync; stop what uses it or pick another with --port`,
+		);
+	}
 	step('checking the runtime (Node 24 and n8n 2.41.1; the first time installs them, about 6 min)');
 	const runtime = await ensureRuntime({ log: (l) => step(l) });
 
@@ -161,19 +209,18 @@ try {
 			`the sync did not succeed: ${e ? `${e.message} ${e.description ?? ''}` : r.stderr.slice(-2000)}`,
 		);
 	}
-	const summary = outputItems(r.run, 'Run Summary')[0];
-	if (!summary) throw new Error('the run has no Run Summary item');
 	report({
 		run: r.run,
-		summary,
 		tickets: gradient.state.tickets,
 		runSeconds: r.ms / 1000,
 		customers: dataset.customers.length,
 	});
-	console.log(
-		`  (peak memory of n8n during the run: ${Math.round(r.memory.peakKb / 1024)} MB, ` +
-			`${Math.round(r.memory.treePeakKb / 1024)} MB with its task runners)`,
-	);
+	if (args.timing) {
+		console.log(
+			`  (peak memory of n8n during the run: ${Math.round(r.memory.peakKb / 1024)} MB, ` +
+				`${Math.round(r.memory.treePeakKb / 1024)} MB with its task runners)`,
+		);
+	}
 
 	if (!args.ui) {
 		await cleanUp(0);
