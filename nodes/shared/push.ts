@@ -562,7 +562,7 @@ export function planPush(
 				zero.reason = `superseded: its products now bill to ${describe(fate.movedTo)}, and Zero Vanished Pairs is off, so the old pair would bill too; approve to zero it`;
 			} else if (stuck) {
 				zero.action = 'hold';
-				zero.reason = `superseded: its products now bill to ${describe(fate.movedTo)}, which is held for review; it is zeroed with that pair's approval`;
+				zero.reason = `superseded: its products now bill to ${describe(fate.movedTo)}, which is held for review; approve it together with that pair`;
 			}
 		}
 		zeroes.push(zero);
