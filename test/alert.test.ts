@@ -242,6 +242,39 @@ describe('Gradient Alert through the engine', () => {
 		expect(g.state.tickets).toHaveLength(2);
 	});
 
+	it.each([
+		['the connection is reset', null],
+		['Gradient answers 502', 502],
+	] as const)(
+		'an alert Gradient processed before %s: exactly one ticket, reported "may have been sent", not repeated next run',
+		async (_what, status) => {
+			// Each accepted alert opens its own ticket here (a repeated alertId is not merged).
+			g.setOptions({ alertIdDedupe: false, alertLostAnswers: 1, alertLostAnswerStatus: status });
+			const items = [{ gradientAccountId: '7', customerName: 'Acme', count: 5 }];
+			const alertId = alertIdFor('7', 'Count changed for Acme', 'Now 5');
+			const first = await alert(items, g.url, { parameters: perItem });
+			expect(first.error).toBeUndefined();
+			expect(g.state.tickets).toHaveLength(1);
+			expect(posts()).toHaveLength(1);
+			expect(first.out[0].json).toMatchObject({
+				alertStatus: 'may_have_been_sent',
+				alertId,
+				messageId: null,
+			});
+			expect(String(first.out[0].json.reason)).toContain(
+				'Check the PSA for a ticket titled "Count changed for Acme"',
+			);
+
+			const again = await alert(items, g.url, {
+				parameters: perItem,
+				staticData: first.staticData,
+			});
+			expect(again.out[0].json).toMatchObject({ alertStatus: 'already_sent', alertId });
+			expect(posts()).toHaveLength(1);
+			expect(g.state.tickets).toHaveLength(1);
+		},
+	);
+
 	it('sends an alert repeated within one run once', async () => {
 		const items = [
 			{ gradientAccountId: '7', customerName: 'Acme', count: 5 },

@@ -126,6 +126,31 @@ export function summaryTicket(input: SummaryInput): Ticket {
 	return { title, description, alertId: alertIdFor(input.accountId, title, idDescription) };
 }
 
+/** Network failures where the request surely never reached Gradient: nothing was sent. */
+const NEVER_SENT = new Set(['ECONNREFUSED', 'ENOTFOUND', 'EAI_AGAIN']);
+
+/**
+ * Whether a failed alert POST may have reached Gradient anyway: the connection broke or timed
+ * out after sending, or Gradient (or a proxy) answered 5xx. Gradient has no route that looks an
+ * alert up by its alertId, so such an alert is remembered as sent rather than sent again.
+ */
+export function alertOutcomeUnknown(error: unknown): boolean {
+	const failure = failureOf(error);
+	if (!failure) return false;
+	if (failure.kind === 'network') return !NEVER_SENT.has(failure.code ?? '');
+	return failure.kind === 'status' && (failure.status ?? 0) >= 500;
+}
+
+/** What the item says when an alert may have been sent: what happened and what to check. */
+export function mayHaveBeenSentReason(error: unknown, title: string, alertId: string): string {
+	const failure = failureOf(error);
+	const what =
+		failure?.kind === 'network'
+			? `the connection to Gradient broke (${failure.code ?? 'network error'}) after the alert was sent`
+			: `Gradient answered ${failure?.status ?? 'a server error'} after the alert was sent`;
+	return `May have been sent: ${what}, so whether Gradient queued it is unknown. It was not sent again (that could open a second ticket) and is remembered as sent, so later runs do not repeat it. Check the PSA for a ticket titled "${title}"; if there is none, run once with Options > Send Again If Already Sent (alert ID ${alertId}).`;
+}
+
 /** Whether an alert id was sent within the remembered period (0 days: remembered forever). */
 export function alreadySent(
 	alerts: Record<string, SentAlert>,
