@@ -8,6 +8,8 @@ import type {
 
 import type { SummaryCategory, TicketOutcome } from '../shared/alerts';
 import {
+	AUDIT_TABLE,
+	MAX_DESCRIPTION_CHARS,
 	SUMMARY_CATEGORIES,
 	alertIdFor,
 	alertOutcomeUnknown,
@@ -205,7 +207,9 @@ export async function sendAlerts(this: IExecuteFunctions): Promise<INodeExecutio
 				accountId: house,
 				runId,
 				items: indexes.map((i) => items[i].json),
-				maxLines: num('maxListedItems', 100),
+				maxLines: num('maxListedItems', 1000),
+				maxChars: num('maxDescriptionChars', MAX_DESCRIPTION_CHARS),
+				auditTable: typeof options.auditTable === 'string' ? options.auditTable : AUDIT_TABLE,
 				perRun: options.ticketEachRun !== false,
 			});
 			const ownId = text(options.alertId);
@@ -222,6 +226,7 @@ export async function sendAlerts(this: IExecuteFunctions): Promise<INodeExecutio
 					categoryLabel: SUMMARY_CATEGORIES[category].label,
 					runId,
 					itemCount: indexes.length,
+					itemsListed: ticket.listed,
 					gradientAccountId: house,
 					title: ticket.title,
 				},
