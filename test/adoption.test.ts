@@ -131,12 +131,7 @@ describe('Adopt Accounts by Name never takes another customer’s account', () =
 
 	it('the excluded ids ride on the walk stamp of every Assigned item, also those that sent nothing', async () => {
 		const other = { ...item('3003', 5, stamp('w3', 'all', 1)), customerName: 'Other Co' };
-		const r = await runChain(
-			g,
-			[other],
-			{ excludeCustomerIds: `${OLD}, 4004` },
-			first.staticData,
-		);
+		const r = await runChain(g, [other], { excludeCustomerIds: `${OLD}, 4004` }, first.staticData);
 		const passed = r.output('Assign', 0);
 		expect(passed).toHaveLength(1);
 		expect((passed[0].json.walk as WalkStamp).excluded?.sort()).toEqual([OLD, '4004']);

@@ -184,19 +184,19 @@ export class GradientAlert implements INodeType {
 							'Your own ID for the alert. Empty: a hash of the account, title and description, so the same alert is never opened twice.',
 					},
 					{
-						displayName: 'Due Date',
-						name: 'dueDate',
-						type: 'dateTime',
-						default: '',
-						description: 'When the ticket should be resolved by',
-					},
-					{
 						displayName: 'Audit Table',
 						name: 'auditTable',
 						type: 'string',
 						default: 'mpg_billing_audit',
 						description:
 							'The n8n Data Table that keeps every row of a run (as in the example workflow). A run summary too long for one ticket says the complete list is there, by runId; empty: it points to the n8n execution.',
+					},
+					{
+						displayName: 'Due Date',
+						name: 'dueDate',
+						type: 'dateTime',
+						default: '',
+						description: 'When the ticket should be resolved by',
 					},
 					{
 						displayName: 'Max Description Length',

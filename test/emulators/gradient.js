@@ -664,8 +664,7 @@ async function startGradient(opts = {}) {
 		let duplicate = false;
 		if (!failed) {
 			ticket = options.alertIdDedupe
-				? state.tickets.find((t) => t.accountId === accountId && t.alertId === body.alertId) ||
-					null
+				? state.tickets.find((t) => t.accountId === accountId && t.alertId === body.alertId) || null
 				: null;
 			duplicate = Boolean(ticket);
 			if (!ticket) {
