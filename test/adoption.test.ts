@@ -4,6 +4,7 @@ import { GradientAssignCustomer } from '../nodes/GradientAssignCustomer/Gradient
 import { GradientMapService } from '../nodes/GradientMapService/GradientMapService.node';
 import { GradientPushBillable } from '../nodes/GradientPushBillable/GradientPushBillable.node';
 import type { WalkStamp } from '../nodes/shared/walk';
+import { recordExcluded } from '../nodes/shared/walk';
 import type { GradientEmulator } from './emulators';
 import { startGradient } from './emulators';
 import type { RunResult } from './harness/engine';
@@ -137,5 +138,21 @@ describe('Adopt Accounts by Name never takes another customer’s account', () =
 		expect((passed[0].json.walk as WalkStamp).excluded?.sort()).toEqual([OLD, '4004']);
 		// Push received them too: its Pushed item keeps nothing of the excluded customer.
 		expect(billedToOld(g)).toBe(2);
+	});
+});
+
+describe('recordExcluded', () => {
+	it('merges with what earlier nodes stamped, one shared list per walk', () => {
+		const walk: WalkStamp = { ...stamp('w', 'all', 2), excluded: ['7'] };
+		const out = recordExcluded(
+			[{ json: { customerId: '1', walk } }, { json: { customerId: '2', walk } }, { json: {} }],
+			new Set(['8', '7']),
+		);
+		const stamps = out.slice(0, 2).map((i) => i.json.walk as WalkStamp);
+		expect(stamps[0].excluded).toEqual(['7', '8']);
+		expect(stamps[1]).toBe(stamps[0]);
+		expect(out[2].json).toEqual({});
+		// The stamp the items arrived with is left as it was.
+		expect(walk.excluded).toEqual(['7']);
 	});
 });

@@ -374,7 +374,7 @@ export async function sendAlerts(this: IExecuteFunctions): Promise<INodeExecutio
 			location: 'outputPane',
 		});
 	}
-	if (this.getMode() === 'manual' && sentCount > 0) {
+	if (this.getMode() === 'manual' && sentCount + unsure > 0) {
 		this.addExecutionHints({
 			message:
 				'Started from the editor: n8n does not save workflow static data for such runs, so these alerts are not remembered as sent (production and "n8n execute" runs remember them).',
