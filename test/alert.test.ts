@@ -19,6 +19,26 @@ import type { RunResult } from './harness/engine';
 import { nodeType, runGradientNode } from './harness/fixtures';
 import { assertNoSecretsIn } from './harness/leaks';
 
+/** Not Mapped items as Push Billable emits them: two products for each of `customers`. */
+function notMappedItems(customers: number, runId = 'r1'): IDataObject[] {
+	const names = ['Acme Corp', 'Smith & Sons LLC', 'Contoso Ltd', 'Fabrikam Inc', 'Northwind'];
+	return Array.from({ length: customers }, (_, c) => String(1001 + c)).flatMap((id, c) =>
+		['CloudFilter', 'SafeSend'].map((product, k) => ({
+			runId,
+			customerId: id,
+			customerName: `${names[c % 5]} ${c + 1}`,
+			product,
+			gradientAccountId: id,
+			gradientServiceId: `64f0c1d2e3a4b5c6d7e8f90${k}`,
+			previousCount: c % 3 === 0 ? null : 10 + c,
+			unitCount: 12 + c,
+			status: 'not_mapped',
+			httpStatus: 404,
+			reason: `Not mapped in Gradient yet (404: No account map found with id: ${id}). Map this account and service in Synthesize; the next run pushes it.`,
+		})),
+	);
+}
+
 describe('alert ids and run summaries (pure)', () => {
 	it('gives the same alert the same id, and another alert another id', () => {
 		const id = alertIdFor('7', 'Title', 'Body');
@@ -28,7 +48,7 @@ describe('alert ids and run summaries (pure)', () => {
 		expect(alertIdFor('7', 'Title', 'Body!')).not.toBe(id);
 	});
 
-	it('writes one line per item from the fields it has', () => {
+	it('writes one line per item from the fields it has, "new" where nothing was sent before', () => {
 		expect(
 			summaryLine({
 				customerId: '7',
@@ -43,23 +63,145 @@ describe('alert ids and run summaries (pure)', () => {
 		expect(summaryLine({ customerId: '9', error: 'no account', httpStatus: 404 })).toBe(
 			'- customer 9. no account (HTTP 404)',
 		);
+		expect(summaryLine({ customerId: '9', previousCount: null, unitCount: 4 })).toBe(
+			'- customer 9: new -> 4',
+		);
 	});
 
-	it('lists at most maxLines items and counts the rest', () => {
-		const items = Array.from({ length: 5 }, (_, i) => ({ customerId: String(i), count: i }));
+	const occurrences = (haystack: string, needle: string) => haystack.split(needle).length - 1;
+
+	it('a ticket a person reads: grouped by customer, the reason once, "new", the whole list', () => {
+		const items = notMappedItems(50);
 		const t = summaryTicket({
 			category: 'notMapped',
 			accountId: 'house',
-			runId: '42',
+			runId: 'r1',
 			items,
-			maxLines: 3,
-			perRun: true,
+			maxLines: 1000,
+			perRun: false,
 		});
-		expect(t.title).toBe('5 pair(s) are not mapped in Gradient yet (run 42)');
-		expect(t.description).toContain('- customer 2: count 2');
-		expect(t.description).not.toContain('- customer 3');
-		expect(t.description).toContain('... and 2 more');
-		expect(t.alertId).toBe(alertIdFor('house', t.title, t.description));
+		expect(t.title).toBe('50 customers (100 counts) not mapped in Gradient yet');
+		// The fix is said once, not once per count.
+		expect(occurrences(t.description, 'Not mapped in Gradient yet')).toBe(1);
+		expect(t.description).toContain(
+			'For all of them: Not mapped in Gradient yet (404: No account map found with id: <ID>). Map this account and service in Synthesize; the next run pushes it.',
+		);
+		expect(t.description).toContain(
+			'100 counts of 50 customers ("new": no count was sent before):',
+		);
+		// Each customer once, its counts under it; "new" where no count was sent before.
+		expect(t.description).toContain(
+			'Acme Corp 1 (customer 1001)\n  - CloudFilter: new -> 12\n  - SafeSend: new -> 12\n',
+		);
+		expect(t.description).toContain(
+			'Smith & Sons LLC 2 (customer 1002)\n  - CloudFilter: 11 -> 13',
+		);
+		for (const item of items) {
+			expect(occurrences(t.description, `(customer ${String(item.customerId)})`)).toBe(1);
+		}
+		expect(t.description).not.toContain('?');
+		expect(t.description).not.toContain('more (see the n8n execution)');
+		// Complete, and a size a PSA keeps (the example sent 20.8 KB for this list before).
+		expect(t.listed).toBe(100);
+		expect(occurrences(t.description, '\n  - ')).toBe(100);
+		expect(t.description.length).toBeLessThan(5000);
+	});
+
+	it('a list too long for one ticket: whole customers only, within 8,000 characters, and says where the complete list is', () => {
+		const items = notMappedItems(200, 'run-77');
+		const t = summaryTicket({
+			category: 'notMapped',
+			accountId: 'house',
+			runId: 'run-77',
+			items,
+			maxLines: 1000,
+			perRun: true,
+			auditTable: 'mpg_billing_audit',
+		});
+		expect(t.description.length).toBeLessThanOrEqual(8000);
+		expect(t.listed).toBeGreaterThan(100);
+		expect(t.listed % 2).toBe(0); // never half a customer
+		expect(occurrences(t.description, '\n  - ')).toBe(t.listed);
+		expect(t.description).toContain(
+			`Not all fit in one ticket: listed here are ${t.listed / 2} of 200 customers (${t.listed} of 400 counts). The complete list is in the n8n Data Table "mpg_billing_audit": the rows whose runId is run-77.`,
+		);
+		// With no audit table the pointer names the execution and says it does not last.
+		const bare = summaryTicket({
+			category: 'notMapped',
+			accountId: 'house',
+			runId: 'run-77',
+			items,
+			maxLines: 10,
+			perRun: true,
+			auditTable: '',
+		});
+		expect(bare.listed).toBe(10);
+		expect(bare.description).toContain(
+			"The complete list is on this node's input in the n8n execution of run run-77 (n8n deletes old executions: keep an audit table).",
+		);
+	});
+
+	it('keeps an alert id stable for the same list, in any order, when tickets are not per run', () => {
+		const items = notMappedItems(200, 'a');
+		const args = { category: 'notMapped' as const, accountId: 'house', maxLines: 1000 };
+		const a = summaryTicket({ ...args, items, runId: 'a', perRun: false });
+		const b = summaryTicket({
+			...args,
+			items: [...items].reverse().map((i) => ({ ...i, runId: 'b' })),
+			runId: 'b',
+			perRun: false,
+		});
+		expect(b.alertId).toBe(a.alertId);
+		const changed = summaryTicket({
+			...args,
+			items: items.map((i, k) => (k === 0 ? { ...i, unitCount: 99 } : i)),
+			runId: 'c',
+			perRun: false,
+		});
+		expect(changed.alertId).not.toBe(a.alertId);
+	});
+
+	it('says a reason shared by one customer once, on its line, and keeps held keys', () => {
+		const t = summaryTicket({
+			category: 'held',
+			accountId: 'house',
+			runId: 'r1',
+			maxLines: 1000,
+			perRun: true,
+			items: [
+				{
+					customerId: '7',
+					customerName: 'Acme',
+					product: 'CloudFilter',
+					previousCount: 20,
+					unitCount: 8,
+					reason: 'changes by 60%',
+					ledgerKey: '7|a',
+				},
+				{
+					customerId: '7',
+					customerName: 'Acme',
+					product: 'SafeSend',
+					previousCount: 10,
+					unitCount: 0,
+					reason: 'drops from 10 to 0',
+					ledgerKey: '7|b',
+				},
+				{
+					customerId: '9',
+					customerName: 'Beta',
+					product: 'CloudFilter',
+					previousCount: null,
+					unitCount: 50,
+					reason: 'zeroing held',
+					ledgerKey: '9|a',
+				},
+			],
+		});
+		expect(t.title).toBe('3 count changes of 2 customers held for review (run r1)');
+		expect(t.description).toContain(
+			'Acme (customer 7)\n  - CloudFilter: 20 -> 8. changes by 60% [7|a]\n  - SafeSend: 10 -> 0. drops from 10 to 0 [7|b]\nBeta (customer 9): zeroing held\n  - CloudFilter: new -> 50 [9|a]',
+		);
 	});
 
 	it('gives an identical list the same id across runs when tickets are not per run', () => {
@@ -242,6 +384,39 @@ describe('Gradient Alert through the engine', () => {
 		expect(g.state.tickets).toHaveLength(2);
 	});
 
+	it.each([
+		['the connection is reset', null],
+		['Gradient answers 502', 502],
+	] as const)(
+		'an alert Gradient processed before %s: exactly one ticket, reported "may have been sent", not repeated next run',
+		async (_what, status) => {
+			// Each accepted alert opens its own ticket here (a repeated alertId is not merged).
+			g.setOptions({ alertIdDedupe: false, alertLostAnswers: 1, alertLostAnswerStatus: status });
+			const items = [{ gradientAccountId: '7', customerName: 'Acme', count: 5 }];
+			const alertId = alertIdFor('7', 'Count changed for Acme', 'Now 5');
+			const first = await alert(items, g.url, { parameters: perItem });
+			expect(first.error).toBeUndefined();
+			expect(g.state.tickets).toHaveLength(1);
+			expect(posts()).toHaveLength(1);
+			expect(first.out[0].json).toMatchObject({
+				alertStatus: 'may_have_been_sent',
+				alertId,
+				messageId: null,
+			});
+			expect(String(first.out[0].json.reason)).toContain(
+				'Check the PSA for a ticket titled "Count changed for Acme"',
+			);
+
+			const again = await alert(items, g.url, {
+				parameters: perItem,
+				staticData: first.staticData,
+			});
+			expect(again.out[0].json).toMatchObject({ alertStatus: 'already_sent', alertId });
+			expect(posts()).toHaveLength(1);
+			expect(g.state.tickets).toHaveLength(1);
+		},
+	);
+
 	it('sends an alert repeated within one run once', async () => {
 		const items = [
 			{ gradientAccountId: '7', customerName: 'Acme', count: 5 },
@@ -296,13 +471,31 @@ describe('Gradient Alert through the engine', () => {
 			itemCount: 2,
 			gradientAccountId: 'house',
 			alertStatus: 'sent',
-			title: '2 count(s) failed to reach Gradient (run r1)',
+			title: '2 counts of 2 customers failed to reach Gradient (run r1)',
 		});
 		expect(failed.pairedItem).toEqual([{ item: 0 }, { item: 2 }]);
 		expect(g.state.tickets).toHaveLength(2);
 		const heldTicket = g.state.tickets.find((t) => t.title.includes('held for review'))!;
 		expect(heldTicket.accountId).toBe('house');
-		expect(heldTicket.description).toContain('- B (customer 2), SafeSend. drops to 0 [2|x]');
+		expect(heldTicket.description).toContain('B (customer 2): drops to 0\n  - SafeSend [2|x]');
+	});
+
+	it('run summary of 100 Not Mapped counts: the PSA gets one readable ticket with the whole list', async () => {
+		const items = notMappedItems(50, 'r9');
+		const r = await alert(items, g.url, {
+			parameters: { mode: 'runSummary', houseAccountId: 'house', category: 'notMapped' },
+		});
+		expect(r.error).toBeUndefined();
+		expect(r.out[0].json).toMatchObject({ itemCount: 100, itemsListed: 100, alertStatus: 'sent' });
+		expect(g.state.tickets).toHaveLength(1);
+		const ticket = g.state.tickets[0];
+		expect(ticket.title).toBe('50 customers (100 counts) not mapped in Gradient yet (run r9)');
+		expect(ticket.description.length).toBeLessThan(5000);
+		expect(ticket.description).toContain(
+			'Fabrikam Inc 4 (customer 1004)\n  - CloudFilter: new -> 15\n  - SafeSend: new -> 15',
+		);
+		expect(ticket.description).toContain('Northwind 50 (customer 1050)\n  - CloudFilter: 59 -> 61');
+		expect(ticket.description).not.toContain('?');
 	});
 
 	it('waits for the ticket and returns its id, or the errors that stopped it', async () => {

@@ -216,6 +216,47 @@ describe('planAccounts', () => {
 		]);
 	});
 
+	it("never adopts another customer's account: override target, remembered adoption, excluded id", () => {
+		const acme = { customerId: '5', customerName: 'Acme', description: '' };
+		const accounts = [{ id: 'psa-acme', name: 'Acme' }];
+		const reasonFor = (input: Partial<Parameters<typeof planAccounts>[0]>) => {
+			const plan = planAccounts({ customers: [acme], accounts, adoptByName: true, ...input });
+			const customer = plan.customers.get('5')!;
+			expect(customer.gradientAccountId).toBeUndefined();
+			expect(customer.needsMapping?.candidates).toEqual(['Acme (account psa-acme)']);
+			expect(plan.creates).toEqual([]);
+			return customer.needsMapping!.reason;
+		};
+		// An Account Override sends customer 9 (not in this run) to it.
+		expect(reasonFor({ overrides: new Map([['9', 'psa-acme']]) })).toContain(
+			'Account Overrides send customer 9 to it',
+		);
+		// Customer 9 adopted it on an earlier run.
+		expect(
+			reasonFor({
+				memory: { aligned: {}, adopted: { '9': { accountId: 'psa-acme', customerName: 'Acme' } } },
+			}),
+		).toContain('customer 9 adopted it on an earlier run');
+		// An adoption remembered before an exclusion made it another's is dropped, not kept.
+		const excluded = planAccounts({
+			customers: [acme],
+			accounts: [{ id: '9', name: 'Acme' }],
+			adoptByName: true,
+			excluded: new Set(['9']),
+			memory: { aligned: {}, adopted: { '5': { accountId: '9', customerName: 'Acme' } } },
+		});
+		expect(excluded.customers.get('5')?.needsMapping?.reason).toContain(
+			'which Exclude Customer IDs leaves out',
+		);
+		expect(excluded.memory.adopted).toEqual({});
+		// Free of all that, the account made by Mailprotector's own integration is still adopted.
+		const free = planAccounts({ customers: [acme], accounts, adoptByName: true });
+		expect(free.customers.get('5')).toMatchObject({
+			action: 'adopt',
+			gradientAccountId: 'psa-acme',
+		});
+	});
+
 	it('creates an ambiguous customer under its own name but holds its items back', () => {
 		const plan = planAccounts({
 			customers: customers.slice(1),

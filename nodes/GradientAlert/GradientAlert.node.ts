@@ -184,6 +184,14 @@ export class GradientAlert implements INodeType {
 							'Your own ID for the alert. Empty: a hash of the account, title and description, so the same alert is never opened twice.',
 					},
 					{
+						displayName: 'Audit Table',
+						name: 'auditTable',
+						type: 'string',
+						default: 'mpg_billing_audit',
+						description:
+							'The n8n Data Table that keeps every row of a run (as in the example workflow). A run summary too long for one ticket says the complete list is there, by runId; empty: it points to the n8n execution.',
+					},
+					{
 						displayName: 'Due Date',
 						name: 'dueDate',
 						type: 'dateTime',
@@ -191,12 +199,22 @@ export class GradientAlert implements INodeType {
 						description: 'When the ticket should be resolved by',
 					},
 					{
+						displayName: 'Max Description Length',
+						name: 'maxDescriptionChars',
+						type: 'number',
+						typeOptions: { minValue: 1000 },
+						default: 8000,
+						description:
+							'A run summary ticket stays within this many characters (PSAs cut long ticket bodies; Autotask keeps 8,000). What does not fit is pointed to, never silently cut.',
+					},
+					{
 						displayName: 'Max Listed Items',
 						name: 'maxListedItems',
 						type: 'number',
 						typeOptions: { minValue: 1 },
-						default: 100,
-						description: 'A run summary lists at most this many items; the rest are counted',
+						default: 1000,
+						description:
+							'A run summary lists at most this many counts; the ticket says where the rest are',
 					},
 					{
 						displayName: 'New Ticket Each Run',

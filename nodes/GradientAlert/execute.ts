@@ -8,10 +8,14 @@ import type {
 
 import type { SummaryCategory, TicketOutcome } from '../shared/alerts';
 import {
+	AUDIT_TABLE,
+	MAX_DESCRIPTION_CHARS,
 	SUMMARY_CATEGORIES,
 	alertIdFor,
+	alertOutcomeUnknown,
 	alreadySent,
 	isSummaryCategory,
+	mayHaveBeenSentReason,
 	pruneAlerts,
 	summaryTicket,
 	waitForTicket,
@@ -33,9 +37,11 @@ interface Planned {
 }
 
 interface Sent {
-	alertStatus: 'sent' | 'already_sent';
+	/** may_have_been_sent: the POST may have reached Gradient but its answer was lost. */
+	alertStatus: 'sent' | 'already_sent' | 'may_have_been_sent';
 	messageId: string | null;
 	ticket?: TicketOutcome;
+	reason?: string;
 }
 
 function paired(items: number[]): IPairedItemData | IPairedItemData[] {
@@ -201,7 +207,9 @@ export async function sendAlerts(this: IExecuteFunctions): Promise<INodeExecutio
 				accountId: house,
 				runId,
 				items: indexes.map((i) => items[i].json),
-				maxLines: num('maxListedItems', 100),
+				maxLines: num('maxListedItems', 1000),
+				maxChars: num('maxDescriptionChars', MAX_DESCRIPTION_CHARS),
+				auditTable: typeof options.auditTable === 'string' ? options.auditTable : AUDIT_TABLE,
 				perRun: options.ticketEachRun !== false,
 			});
 			const ownId = text(options.alertId);
@@ -218,6 +226,7 @@ export async function sendAlerts(this: IExecuteFunctions): Promise<INodeExecutio
 					categoryLabel: SUMMARY_CATEGORIES[category].label,
 					runId,
 					itemCount: indexes.length,
+					itemsListed: ticket.listed,
 					gradientAccountId: house,
 					title: ticket.title,
 				},
@@ -287,6 +296,20 @@ export async function sendAlerts(this: IExecuteFunctions): Promise<INodeExecutio
 				}
 				return sent;
 			} catch (error) {
+				if (alertOutcomeUnknown(error)) {
+					// Never sent blindly again: remembered, so the next run does not duplicate it either.
+					alerts[p.alert.alertId] = {
+						at: new Date().toISOString(),
+						accountId: p.accountId,
+						messageId: null,
+						title: p.alert.title,
+					};
+					return {
+						alertStatus: 'may_have_been_sent',
+						messageId: null,
+						reason: mayHaveBeenSentReason(error, p.alert.title, p.alert.alertId),
+					};
+				}
 				if (stopsTheRun(error) && !stopped) {
 					stopped = error as Error;
 					client.transport.halt(stopped);
@@ -322,6 +345,7 @@ export async function sendAlerts(this: IExecuteFunctions): Promise<INodeExecutio
 				alertId: p.alert.alertId,
 				alertStatus: r.alertStatus,
 				messageId: r.messageId,
+				...(r.reason ? { reason: r.reason } : {}),
 				...(r.ticket
 					? {
 							ticketStatus: r.ticket.ticketStatus,
@@ -334,13 +358,23 @@ export async function sendAlerts(this: IExecuteFunctions): Promise<INodeExecutio
 			pairedItem: paired(p.items),
 		});
 	}
-	const sentCount = results.filter((r) => !(r instanceof Error) && r.alertStatus === 'sent').length;
+	const statusCount = (status: Sent['alertStatus']) =>
+		results.filter((r) => !(r instanceof Error) && r.alertStatus === status).length;
+	const sentCount = statusCount('sent');
+	const unsure = statusCount('may_have_been_sent');
 	this.addExecutionHints({
-		message: `${sentCount} alert(s) sent, ${results.length - sentCount} already sent or failed; ${client.transport.stats.calls} Gradient API call(s).`,
+		message: `${sentCount} alert(s) sent, ${results.length - sentCount - unsure} already sent or failed; ${client.transport.stats.calls} Gradient API call(s).`,
 		type: 'info',
 		location: 'outputPane',
 	});
-	if (this.getMode() === 'manual' && sentCount > 0) {
+	if (unsure) {
+		this.addExecutionHints({
+			message: `${unsure} alert(s) may have been sent: the answer from Gradient was lost, so they were not sent again (that could open a second ticket). Each item says what to check.`,
+			type: 'warning',
+			location: 'outputPane',
+		});
+	}
+	if (this.getMode() === 'manual' && sentCount + unsure > 0) {
 		this.addExecutionHints({
 			message:
 				'Started from the editor: n8n does not save workflow static data for such runs, so these alerts are not remembered as sent (production and "n8n execute" runs remember them).',

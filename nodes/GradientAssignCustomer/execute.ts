@@ -11,11 +11,12 @@ import { planAccounts } from '../shared/accounts';
 import { asNodeError, inputError, reasonOf, stopsTheRun } from '../shared/errors';
 import { GradientClient } from '../shared/gradient/client';
 import type { Account } from '../shared/gradient/schemas';
+import { readOrgState, splitLedgerKey } from '../shared/ledger';
 import { readAssignMemory, writeAssignMemory } from '../shared/ledgerState';
 import type { NamedClient } from '../shared/matching';
 import { requestSettings } from '../shared/options';
 import { mapConcurrent } from '../shared/pacing';
-import { recordDiverted } from '../shared/walk';
+import { recordDiverted, recordExcluded, walkOf } from '../shared/walk';
 
 interface Row {
 	index: number;
@@ -74,6 +75,43 @@ function echoedMapping(body: unknown): Map<string, boolean> {
 			out.set(String(entry.id), entry.isMapped);
 		}
 	}
+	return out;
+}
+
+/** Customers the walks name though they may not be in this input: scope, diverted, excluded. */
+function customersOfWalks(items: INodeExecutionData[]): Set<string> {
+	const out = new Set<string>();
+	// Items of one walk usually share one stamp; copies are told apart by their list lengths.
+	const seen = new Set<string>();
+	for (const item of items) {
+		const walk = walkOf(item.json);
+		if (!walk) continue;
+		const key = `${walk.id}|${walk.diverted?.length ?? 0}|${walk.excluded?.length ?? 0}`;
+		if (seen.has(key)) continue;
+		seen.add(key);
+		if (Array.isArray(walk.customers)) for (const id of walk.customers) out.add(String(id));
+		for (const key of walk.diverted ?? []) out.add(String(key).split('::')[0]);
+		for (const id of walk.excluded ?? []) out.add(String(id));
+	}
+	return out;
+}
+
+/** Gradient account id -> the customers Push Billable remembers billing to it (read only). */
+function billedAccounts(staticData: IDataObject, organizationId: string): Map<string, Set<string>> {
+	const out = new Map<string, Set<string>>();
+	const add = (accountId: string, customerId: string) => {
+		if (!accountId || !customerId) return;
+		const set = out.get(accountId) ?? new Set<string>();
+		set.add(customerId);
+		out.set(accountId, set);
+	};
+	const { state } = readOrgState(staticData, organizationId);
+	for (const [key, pair] of Object.entries(state.pairs)) {
+		const { gradientAccountId } = splitLedgerKey(key);
+		add(gradientAccountId, pair.customerId);
+		for (const source of pair.sources ?? []) add(gradientAccountId, source.split('::')[0]);
+	}
+	for (const held of Object.values(state.held)) add(held.gradientAccountId, held.customerId);
 	return out;
 }
 
@@ -197,7 +235,8 @@ export async function assignCustomers(this: IExecuteFunctions): Promise<INodeExe
 			},
 		}));
 		if (hints.length) this.addExecutionHints(...hints);
-		return [recordDiverted(assigned, away), needsMapping];
+		// Every excluded id rides on the stamp, also those that sent nothing: Push never zeroes them.
+		return [recordExcluded(recordDiverted(assigned, away), excluded), needsMapping];
 	};
 	if (excluded.size && diverted.length) {
 		hints.push({
@@ -265,6 +304,9 @@ export async function assignCustomers(this: IExecuteFunctions): Promise<INodeExe
 		adoptByName,
 		psaClients,
 		memory: readAssignMemory(staticData, organizationId),
+		excluded,
+		knownCustomers: adoptByName ? customersOfWalks(items) : undefined,
+		billedTo: adoptByName ? billedAccounts(staticData, organizationId) : undefined,
 	});
 
 	const creations = new Map<string, Creation>();

@@ -20,40 +20,55 @@ export function alertIdFor(accountId: string, title: string, description: string
 	return `mpg-${hash.slice(0, 32)}`;
 }
 
+/** What a summary counts: its items (customer/product pairs), customers and products. */
+export interface SummaryTally {
+	items: number;
+	customers: number;
+	products: number;
+}
+
+const plural = (n: number, one: string, many: string) => `${n} ${n === 1 ? one : many}`;
+const customersOf = (t: SummaryTally) => plural(t.customers, 'customer', 'customers');
+
 export const SUMMARY_CATEGORIES = {
 	needsMapping: {
 		label: 'Needs Mapping',
-		title: (n: number) => `${n} Mailprotector customer(s) could not be assigned a Gradient account`,
+		title: (t: SummaryTally) =>
+			`${plural(t.customers, 'Mailprotector customer', 'Mailprotector customers')} could not be assigned a Gradient account (${plural(t.items, 'count', 'counts')} not pushed)`,
 		intro:
 			'Gradient Assign Customer could not give these customers an account, so their counts were not pushed. Fix the reason given for each (an override, a name, a failed creation), then run the sync again.',
 	},
 	unmapped: {
 		label: 'Unmapped',
-		title: (n: number) => `${n} Mailprotector product(s) have no Gradient service`,
+		title: (t: SummaryTally) =>
+			`${plural(t.products, 'Mailprotector product has', 'Mailprotector products have')} no Gradient service (${customersOf(t)}, ${plural(t.items, 'count', 'counts')} not pushed)`,
 		intro:
 			'Gradient Map Service found no service for these products, so their counts were not pushed. Add them to the product -> service table or let the node create the services.',
 	},
 	notMapped: {
 		label: 'Not Mapped',
-		title: (n: number) => `${n} pair(s) are not mapped in Gradient yet`,
+		title: (t: SummaryTally) =>
+			`${customersOf(t)} (${plural(t.items, 'count', 'counts')}) not mapped in Gradient yet`,
 		intro:
 			'Gradient answered 404 for these counts: the account or the service is not mapped in Synthesize. Map them (Integrations > Mailprotector), and the next run pushes them.',
 	},
 	failed: {
 		label: 'Failed',
-		title: (n: number) => `${n} count(s) failed to reach Gradient`,
+		title: (t: SummaryTally) =>
+			`${plural(t.items, 'count', 'counts')} of ${customersOf(t)} failed to reach Gradient`,
 		intro:
-			'These counts were not set in Gradient (after retries). The reason is given for each; the next run tries again.',
+			'These counts were not set in Gradient (after retries). The reason is given; the next run tries again.',
 	},
 	held: {
 		label: 'Held for Review',
-		title: (n: number) => `${n} count change(s) held for review`,
+		title: (t: SummaryTally) =>
+			`${plural(t.items, 'count change', 'count changes')} of ${customersOf(t)} held for review`,
 		intro:
 			"The change guard held these counts back instead of pushing them. If they are right, put their keys (in brackets) into Gradient Push Billable's Options > Approve Held Pairs, or approve all held before a date, and run again.",
 	},
 	custom: {
 		label: 'Custom',
-		title: (n: number) => `${n} item(s) from the Mailprotector sync`,
+		title: (t: SummaryTally) => `${plural(t.items, 'item', 'items')} from the Mailprotector sync`,
 		intro: 'Items from the Mailprotector -> Gradient sync:',
 	},
 } as const;
@@ -72,6 +87,20 @@ function text(value: unknown): string | undefined {
 	return undefined;
 }
 
+/** "new -> 12" (nothing was sent before), "10 -> 12", "count 12", or '' when there is no count. */
+function countText(json: IDataObject): string {
+	if (typeof json.unitCount === 'number') {
+		const previous = typeof json.previousCount === 'number' ? json.previousCount : 'new';
+		return `${previous} -> ${json.unitCount}`;
+	}
+	return typeof json.count === 'number' ? `count ${json.count}` : '';
+}
+
+function whyOf(json: IDataObject): string | undefined {
+	const why = text(json.reason) ?? text(json.error) ?? text(json.message);
+	return why && why.length > 600 ? `${why.slice(0, 600)}...` : why;
+}
+
 /** One line of a summary: who, which product, the numbers and why, from whatever fields the item has. */
 export function summaryLine(json: IDataObject): string {
 	const name = text(json.customerName);
@@ -80,19 +109,54 @@ export function summaryLine(json: IDataObject): string {
 	const parts = [`- ${who}`];
 	const product = text(json.product) ?? text(json.gradientServiceName);
 	if (product) parts.push(`, ${product}`);
-	const unitCount = json.unitCount;
-	if (typeof unitCount === 'number') {
-		const previous = typeof json.previousCount === 'number' ? json.previousCount : '?';
-		parts.push(`: ${previous} -> ${unitCount}`);
-	} else if (typeof json.count === 'number') {
-		parts.push(`: count ${json.count}`);
-	}
-	const why = text(json.reason) ?? text(json.error) ?? text(json.message);
-	if (why) parts.push(`. ${why.length > 300 ? `${why.slice(0, 300)}...` : why}`);
+	const count = countText(json);
+	if (count) parts.push(`: ${count}`);
+	const why = whyOf(json);
+	if (why) parts.push(`. ${why}`);
 	if (typeof json.httpStatus === 'number') parts.push(` (HTTP ${json.httpStatus})`);
 	const key = text(json.ledgerKey);
 	if (key) parts.push(` [${key}]`);
 	return parts.join('');
+}
+
+/** Sentences of a reason: split after a full stop followed by a capital, so "e.g. x" stays whole. */
+function sentences(reason: string): string[] {
+	return reason
+		.split(/(?<=[.!?])\s+(?=[A-Z"])/)
+		.map((s) => s.trim())
+		.filter(Boolean);
+}
+
+function escapeRegExp(value: string): string {
+	return value.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+}
+
+/**
+ * A sentence with the item's own ids replaced by "<ID>" where they follow "id", "account" or
+ * "customer", so "No account map found with id: 1001" is one sentence for every customer.
+ */
+function generic(sentence: string, json: IDataObject): string {
+	let out = sentence;
+	for (const id of [text(json.gradientAccountId), text(json.customerId)]) {
+		if (!id) continue;
+		out = out.replace(
+			new RegExp(`\\b(id:?|accounts?|customers?)(\\s+)${escapeRegExp(id)}(?![\\w-])`, 'gi'),
+			'$1$2<ID>',
+		);
+	}
+	return out;
+}
+
+interface Line {
+	json: IDataObject;
+	/** The item's reason sentences, each with its generic form. */
+	reasons: Array<{ own: string; generic: string }>;
+}
+
+interface Group {
+	heading: string;
+	sortKey: string;
+	lines: Line[];
 }
 
 export interface SummaryInput {
@@ -101,7 +165,12 @@ export interface SummaryInput {
 	accountId: string;
 	runId: string;
 	items: IDataObject[];
+	/** At most this many counts are listed (the rest are pointed to). */
 	maxLines: number;
+	/** The description is kept within this many characters (the rest are pointed to). */
+	maxChars?: number;
+	/** Where the complete list is kept (an n8n Data Table name); '' when nowhere. */
+	auditTable?: string;
 	/** One ticket per run (the run id is in the title); off: an identical list is not re-sent. */
 	perRun: boolean;
 }
@@ -110,20 +179,179 @@ export interface Ticket {
 	title: string;
 	description: string;
 	alertId: string;
+	/** How many of the items the description lists (the rest are pointed to). */
+	listed: number;
 }
 
-/** The one ticket of a run and category: a title with the count, and the items listed. */
+/**
+ * Gradient documents no limit on an alert's description (reference §5.6); PSAs cut long ticket
+ * bodies (Autotask keeps 8,000 characters), so a summary stays within that by default.
+ */
+export const MAX_DESCRIPTION_CHARS = 8000;
+
+/** The Data Table the example workflow appends Push Billable's audit rows to. */
+export const AUDIT_TABLE = 'mpg_billing_audit';
+
+function groupsOf(items: IDataObject[]): Group[] {
+	const groups = new Map<string, Group>();
+	for (const json of items) {
+		const id = text(json.customerId);
+		const name = text(json.customerName);
+		const key = id ? `c:${id}` : name ? `n:${name}` : '-';
+		let group = groups.get(key);
+		if (!group) {
+			const account = text(json.gradientAccountId);
+			const ids = [
+				id ? `customer ${id}` : '',
+				account && account !== id ? `account ${account}` : '',
+			]
+				.filter(Boolean)
+				.join(', ');
+			const heading = name ? (ids ? `${name} (${ids})` : name) : ids || 'Without a customer';
+			group = { heading, sortKey: `${(name ?? '~').toLowerCase()}|${id ?? ''}`, lines: [] };
+			groups.set(key, group);
+		}
+		const why = whyOf(json);
+		group.lines.push({
+			json,
+			reasons: (why ? sentences(why) : []).map((own) => ({ own, generic: generic(own, json) })),
+		});
+	}
+	const sorted = [...groups.values()].sort((a, b) =>
+		a.sortKey.localeCompare(b.sortKey, 'en', { numeric: true }),
+	);
+	for (const group of sorted) {
+		group.lines.sort((a, b) =>
+			String(text(a.json.product) ?? '').localeCompare(String(text(b.json.product) ?? '')),
+		);
+	}
+	return sorted;
+}
+
+/** The block of one customer: its heading (with what its counts share), then one line per count. */
+function groupText(group: Group, common: Set<string>): string[] {
+	const rest = (line: Line) => line.reasons.filter((r) => !common.has(r.generic));
+	const first = rest(group.lines[0]).map((r) => r.own);
+	// What every count of this customer says (besides what every count of the ticket says).
+	const shared = first.filter((own) =>
+		group.lines.every((l) => rest(l).some((r) => r.own === own)),
+	);
+	const candidates = text(group.lines[0].json.candidates);
+	const out = [`${group.heading}${shared.length ? `: ${shared.join(' ')}` : ''}`];
+	if (candidates) out.push(`  Candidates: ${candidates}`);
+	for (const line of group.lines) {
+		const json = line.json;
+		const own = rest(line)
+			.map((r) => r.own)
+			.filter((o) => !shared.includes(o));
+		const status = typeof json.httpStatus === 'number' ? json.httpStatus : undefined;
+		if (status !== undefined && !`${shared.join(' ')} ${own.join(' ')}`.includes(String(status))) {
+			if (![...common].some((c) => c.includes(String(status)))) own.push(`(HTTP ${status})`);
+		}
+		const product = text(json.product) ?? text(json.gradientServiceName);
+		const count = countText(json);
+		const head = [product, count].filter(Boolean).join(': ');
+		const key = text(json.ledgerKey);
+		const body = [head, own.join(' ')].filter(Boolean).join('. ');
+		if (!body && !key) continue;
+		out.push(`  - ${body}${key ? ` [${key}]` : ''}`);
+	}
+	return out;
+}
+
+/**
+ * The one ticket of a run and category, for a person: the advice once, what every count shares
+ * once, then per customer its counts ("new" where nothing was sent before). The whole list when
+ * it fits; otherwise it says exactly where the complete list is kept.
+ */
 export function summaryTicket(input: SummaryInput): Ticket {
 	const kind = SUMMARY_CATEGORIES[input.category];
-	const n = input.items.length;
-	const base = input.category === 'custom' && input.customTitle ? input.customTitle : kind.title(n);
+	const items = input.items;
+	const groups = groupsOf(items);
+	const tally: SummaryTally = {
+		items: items.length,
+		customers: groups.length,
+		products: new Set(items.map((i) => text(i.product) ?? text(i.gradientServiceName) ?? '')).size,
+	};
+	const base =
+		input.category === 'custom' && input.customTitle ? input.customTitle : kind.title(tally);
 	const title = input.perRun ? `${base} (run ${input.runId})` : base;
-	const lines = input.items.slice(0, Math.max(1, input.maxLines)).map(summaryLine);
-	if (n > lines.length) lines.push(`... and ${n - lines.length} more (see the n8n execution).`);
-	const description = [kind.intro, '', ...lines, '', `Run: ${input.runId}`].join('\n');
-	// The id leaves the run out when tickets are not per run, so the same list is not re-sent.
-	const idDescription = input.perRun ? description : [kind.intro, ...lines].join('\n');
-	return { title, description, alertId: alertIdFor(input.accountId, title, idDescription) };
+
+	// Sentences every count says, in their generic form: said once, at the top.
+	const lines = groups.flatMap((g) => g.lines);
+	const common = new Set<string>(
+		(lines[0]?.reasons ?? [])
+			.map((r) => r.generic)
+			.filter((g) => lines.every((l) => l.reasons.some((r) => r.generic === g))),
+	);
+	const head = [kind.intro, ''];
+	if (common.size && lines.length > 1) head.push(`For all of them: ${[...common].join(' ')}`, '');
+	else common.clear();
+	const hasNew = lines.some(
+		(l) => typeof l.json.unitCount === 'number' && typeof l.json.previousCount !== 'number',
+	);
+	head.push(
+		`${plural(tally.items, 'count', 'counts')} of ${customersOf(tally)}${hasNew ? ' ("new": no count was sent before)' : ''}:`,
+	);
+
+	const maxChars = Math.max(1000, input.maxChars ?? MAX_DESCRIPTION_CHARS);
+	const maxLines = Math.max(1, input.maxLines);
+	const runLine = `Run: ${input.runId}`;
+	const table = input.auditTable?.trim();
+	const pointer = (listed: number, shown: number) =>
+		`Not all fit in one ticket: listed here are ${shown} of ${customersOf(tally)} (${listed} of ${plural(tally.items, 'count', 'counts')}). The complete list is ${
+			table
+				? `in the n8n Data Table "${table}": the rows whose runId is ${input.runId}.`
+				: `on this node's input in the n8n execution of run ${input.runId} (n8n deletes old executions: keep an audit table).`
+		}`;
+	// Room for the pointer and the run line, whatever the numbers in them.
+	const reserve = pointer(items.length, groups.length).length + runLine.length + 40;
+	const body: string[] = [];
+	let size = head.join('\n').length;
+	let listed = 0;
+	let shown = 0;
+	for (const group of groups) {
+		const block = groupText(group, common);
+		const blockSize = block.join('\n').length + 1;
+		const fitsAll = size + blockSize + runLine.length + 2 <= maxChars;
+		const complete = shown === groups.length - 1;
+		if (listed + group.lines.length > maxLines) break;
+		if (!(complete ? fitsAll : size + blockSize + reserve <= maxChars)) break;
+		body.push(...block);
+		size += blockSize;
+		listed += group.lines.length;
+		shown++;
+	}
+	const tail = listed < items.length ? ['', pointer(listed, shown)] : [];
+	const description = [...head, ...body, ...tail, '', runLine].join('\n');
+	// Without a ticket per run, the id leaves the run out, so the same list is not re-sent.
+	const idDescription = input.perRun ? description : [...head, ...body].join('\n');
+	return { title, description, alertId: alertIdFor(input.accountId, title, idDescription), listed };
+}
+
+/** Network failures where the request surely never reached Gradient: nothing was sent. */
+const NEVER_SENT = new Set(['ECONNREFUSED', 'ENOTFOUND', 'EAI_AGAIN']);
+
+/**
+ * Whether a failed alert POST may have reached Gradient anyway: the connection broke or timed
+ * out after sending, or Gradient (or a proxy) answered 5xx. Gradient has no route that looks an
+ * alert up by its alertId, so such an alert is remembered as sent rather than sent again.
+ */
+export function alertOutcomeUnknown(error: unknown): boolean {
+	const failure = failureOf(error);
+	if (!failure) return false;
+	if (failure.kind === 'network') return !NEVER_SENT.has(failure.code ?? '');
+	return failure.kind === 'status' && (failure.status ?? 0) >= 500;
+}
+
+/** What the item says when an alert may have been sent: what happened and what to check. */
+export function mayHaveBeenSentReason(error: unknown, title: string, alertId: string): string {
+	const failure = failureOf(error);
+	const what =
+		failure?.kind === 'network'
+			? `the connection to Gradient broke (${failure.code ?? 'network error'}) after the alert was sent`
+			: `Gradient answered ${failure?.status ?? 'a server error'} after the alert was sent`;
+	return `May have been sent: ${what}, so whether Gradient queued it is unknown. It was not sent again (that could open a second ticket) and is remembered as sent, so later runs do not repeat it. Check the PSA for a ticket titled "${title}"; if there is none, run once with Options > Send Again If Already Sent (alert ID ${alertId}).`;
 }
 
 /** Whether an alert id was sent within the remembered period (0 days: remembered forever). */

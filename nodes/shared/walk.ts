@@ -17,7 +17,11 @@ export interface WalkStamp {
 	items: number;
 	/** Pair keys (see pairKey) diverted by nodes between Get Counts and Push. */
 	diverted?: string[];
-	/** Customer ids excluded by Assign Customer: Push never zeroes their pairs. */
+	/**
+	 * Customer ids excluded by a node between Get Counts and Push (Assign Customer's Exclude
+	 * Customer IDs): all of them, whether or not they sent an item this run. Push never zeroes a
+	 * pair of these customers.
+	 */
 	excluded?: string[];
 }
 
@@ -56,6 +60,33 @@ export function recordDiverted(
 			const keys = added.get(walk.id)!;
 			for (const key of walk.diverted ?? []) keys.add(key);
 			stamp = { ...walk, diverted: [...keys] };
+			stamps.set(walk.id, stamp);
+		}
+		return { ...item, json: { ...item.json, walk: stamp } };
+	});
+}
+
+/**
+ * Returns copies of `passing` whose walk stamps list every id in `excluded`, on top of what
+ * earlier nodes stamped: every excluded id, not only those that sent an item this run, so Push
+ * never zeroes a pair of an excluded customer that left or dropped a product. One shared array
+ * per walk, not one per item.
+ */
+export function recordExcluded(
+	passing: INodeExecutionData[],
+	excluded: Iterable<string>,
+): INodeExecutionData[] {
+	const ids = [...excluded];
+	if (ids.length === 0) return passing;
+	const stamps = new Map<string, WalkStamp>();
+	return passing.map((item) => {
+		const walk = walkOf(item.json);
+		if (!walk) return item;
+		let stamp = stamps.get(walk.id);
+		if (!stamp) {
+			const merged = new Set<string>(Array.isArray(walk.excluded) ? walk.excluded.map(String) : []);
+			for (const id of ids) merged.add(id);
+			stamp = { ...walk, excluded: [...merged] };
 			stamps.set(walk.id, stamp);
 		}
 		return { ...item, json: { ...item.json, walk: stamp } };

@@ -93,6 +93,13 @@ const DEFAULT_OPTIONS = {
 	maxBodyBytes: null,
 	alertPendingPolls: 0,
 	failAlertsFor: [],
+	// INFERRED (§5.6 says only "A unique identifier for the Alert"): an alert whose alertId this
+	// account already has is merged into that ticket (true) or opens another ticket (false).
+	alertIdDedupe: true,
+	// Fault: the next N accepted alerts are processed (the ticket is opened), then the answer is
+	// lost: the connection is reset (alertLostAnswerStatus null) or answered with that status.
+	alertLostAnswers: 0,
+	alertLostAnswerStatus: null,
 	// [DOC] §5.2: Gradient marks the integration active on the first usage or alert.
 	autoActivate: true,
 	// INFERRED (§5.5 "400 You have provided an invalid Id type"): a serviceId that is not a
@@ -656,8 +663,9 @@ async function startGradient(opts = {}) {
 		let ticket = null;
 		let duplicate = false;
 		if (!failed) {
-			ticket =
-				state.tickets.find((t) => t.accountId === accountId && t.alertId === body.alertId) || null;
+			ticket = options.alertIdDedupe
+				? state.tickets.find((t) => t.accountId === accountId && t.alertId === body.alertId) || null
+				: null;
 			duplicate = Boolean(ticket);
 			if (!ticket) {
 				ticket = {
@@ -688,6 +696,11 @@ async function startGradient(opts = {}) {
 			polls: 0,
 			at,
 		});
+		if (options.alertLostAnswers > 0) {
+			options.alertLostAnswers--;
+			if (options.alertLostAnswerStatus == null) return { reset: true };
+			return err(options.alertLostAnswerStatus, 'Bad gateway');
+		}
 		return json(201, { messageId, alertId: body.alertId, correlationID });
 	};
 

@@ -350,6 +350,12 @@ export interface GradientOptions {
 	alertPendingPolls: number;
 	/** Account ids whose alerts fail (no PSA board). Default []. */
 	failAlertsFor: string[];
+	/** INFERRED. Default true: an alertId the account already has is merged into its ticket; false: another ticket. */
+	alertIdDedupe: boolean;
+	/** Fault. Default 0: the next N accepted alerts open their ticket, then the answer is lost. */
+	alertLostAnswers: number;
+	/** Default null: a lost answer is a reset connection; a status (e.g. 502) answers that instead. */
+	alertLostAnswerStatus: number | null;
 	/** Default true: the first accepted count or alert sets the status to 'active'. */
 	autoActivate: boolean;
 	/** INFERRED. Default true: a serviceId that is not 24-hex answers 400 "You have provided an invalid Id type". */

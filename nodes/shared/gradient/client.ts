@@ -195,12 +195,17 @@ export class GradientClient {
 		};
 	}
 
+	/**
+	 * Queues one alert. Never resent on a reset, a timeout or a 5xx: the first POST may have
+	 * reached Gradient, and a second one could open a second ticket (see alertOutcomeUnknown).
+	 */
 	async createAlert(accountId: string, alert: NewAlert, itemIndex?: number) {
 		const call: Call = {
 			method: 'POST',
 			path: `${API}/alerting/${encodeURIComponent(accountId)}`,
 			body: alert,
 			itemIndex,
+			idempotent: false,
 		};
 		const answer = await this.transport.send(call);
 		// Queued, but the answer was garbled: the alertId still identifies it.
