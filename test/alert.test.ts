@@ -1,6 +1,13 @@
-import type { IDataObject, INodeExecutionData, INodeParameters } from 'n8n-workflow';
+import type {
+	IDataObject,
+	IHttpRequestOptions,
+	ILoadOptionsFunctions,
+	INodeExecutionData,
+	INodeParameters,
+} from 'n8n-workflow';
 import { NodeApiError } from 'n8n-workflow';
 
+import { GradientApi } from '../credentials/GradientApi.credentials';
 import { GradientAlert } from '../nodes/GradientAlert/GradientAlert.node';
 import type { TicketStatusClient } from '../nodes/shared/alerts';
 import {
@@ -16,7 +23,7 @@ import { STATE_KEY } from '../nodes/shared/ledger';
 import type { GradientEmulator } from './emulators';
 import { startGradient } from './emulators';
 import type { RunResult } from './harness/engine';
-import { nodeType, runGradientNode } from './harness/fixtures';
+import { credentialsFor, nodeType, runGradientNode } from './harness/fixtures';
 import { assertNoSecretsIn } from './harness/leaks';
 
 /** Not Mapped items as Push Billable emits them: two products for each of `customers`. */
@@ -649,5 +656,76 @@ describe('Gradient Alert through the engine', () => {
 		expect(r.nodeError(NODE)?.message).toMatch(/401/);
 		expect(g.log).toHaveLength(1);
 		assertNoSecretsIn(r.nodeError(NODE));
+	});
+});
+
+describe('House Account picker', () => {
+	let g: GradientEmulator;
+
+	afterEach(async () => {
+		await g?.close();
+	});
+
+	function loadOptionsContext(url: string): ILoadOptionsFunctions {
+		const credentials = credentialsFor({ gradientUrl: url }).gradientApi;
+		const credential = new GradientApi();
+		const request = async (_type: string, options: IHttpRequestOptions) => {
+			const authed = await credential.authenticate(credentials, { ...options });
+			const target = new URL(`${authed.baseURL}${authed.url}`);
+			const res = await fetch(target, { headers: authed.headers as Record<string, string> });
+			return { statusCode: res.status, headers: {}, body: await res.json() };
+		};
+		return {
+			getNode: () => ({
+				id: 'n',
+				name: NODE,
+				type: nodeType('gradientAlert'),
+				typeVersion: 1,
+				position: [0, 0],
+				parameters: {},
+			}),
+			getCredentials: async () => credentials,
+			helpers: { httpRequestWithAuthentication: request },
+		} as unknown as ILoadOptionsFunctions;
+	}
+
+	it('lists Gradient accounts to pick from, mapped ones first, found by name or id', async () => {
+		g = await startGradient({
+			accounts: [
+				{ id: 'zz-1', name: 'Acme Unmapped' },
+				{ id: 'msp-house', name: 'MSP House Account' },
+				{ id: '1001', name: 'Contoso Ltd' },
+			],
+			psaClients: ['MSP House Account', 'Contoso Ltd'],
+		});
+		const search = new GradientAlert().methods.listSearch.searchAccounts;
+		const ctx = loadOptionsContext(g.url);
+		const all = await search.call(ctx);
+		expect(all.results).toEqual([
+			{ name: 'Contoso Ltd (1001)', value: '1001' },
+			{ name: 'MSP House Account (msp-house)', value: 'msp-house' },
+			{ name: 'Acme Unmapped (zz-1), not mapped: cannot take tickets', value: 'zz-1' },
+		]);
+		expect((await search.call(ctx, 'house')).results.map((r) => r.value)).toEqual(['msp-house']);
+		expect((await search.call(ctx, 'ZZ-1')).results.map((r) => r.value)).toEqual(['zz-1']);
+	});
+
+	it('takes the house account from the picker or as a plain id', async () => {
+		g = await startGradient({
+			accounts: [{ id: 'msp-house', name: 'MSP House Account' }],
+			psaClients: ['MSP House Account'],
+		});
+		for (const houseAccountId of [{ __rl: true, mode: 'list', value: 'msp-house' }, 'msp-house']) {
+			const r = await runGradientNode({
+				name: NODE,
+				type: 'gradientAlert',
+				parameters: { mode: 'runSummary', houseAccountId, category: 'failed' },
+				items: [{ customerId: '1', customerName: 'One', product: 'CloudFilter', reason: 'x' }],
+				gradientUrl: g.url,
+				nodeTypes,
+			});
+			expect(r.error).toBeUndefined();
+		}
+		expect(g.state.tickets.map((t) => t.accountId)).toEqual(['msp-house', 'msp-house']);
 	});
 });

@@ -1,11 +1,14 @@
 import { NodeConnectionTypes } from 'n8n-workflow';
 import type {
 	IExecuteFunctions,
+	ILoadOptionsFunctions,
 	INodeExecutionData,
+	INodeListSearchResult,
 	INodeType,
 	INodeTypeDescription,
 } from 'n8n-workflow';
 
+import { GradientClient } from '../shared/gradient/client';
 import { requestOptions } from '../shared/options';
 import { GRADIENT_DEFAULTS } from '../shared/transport';
 import { sendAlerts } from './execute';
@@ -56,15 +59,28 @@ export class GradientAlert implements INodeType {
 				displayOptions: { show: { mode: ['runSummary'] } },
 			},
 			{
-				displayName: 'House Account ID',
+				displayName: 'House Account',
 				name: 'houseAccountId',
-				type: 'string',
+				type: 'resourceLocator',
 				required: true,
-				default: '',
-				placeholder: 'e.g. msp-house',
+				default: { mode: 'list', value: '' },
 				description:
-					'The Gradient account ID of an account mapped to your own company in the PSA; every summary ticket goes there',
+					'The Gradient account mapped to your own company in the PSA; every summary ticket goes there (Gradient can only ticket mapped accounts)',
 				displayOptions: { show: { mode: ['runSummary'] } },
+				modes: [
+					{
+						displayName: 'From List',
+						name: 'list',
+						type: 'list',
+						typeOptions: { searchListMethod: 'searchAccounts', searchable: true },
+					},
+					{
+						displayName: 'By ID',
+						name: 'id',
+						type: 'string',
+						placeholder: 'e.g. msp-house',
+					},
+				],
 			},
 			{
 				displayName: 'Category',
@@ -165,7 +181,8 @@ export class GradientAlert implements INodeType {
 				type: 'number',
 				typeOptions: { minValue: 1, maxValue: 6 },
 				default: 1,
-				description: 'The status (1 to 6) the ticket is created in; 1 is the PSA default',
+				description:
+					"The status the ticket is created in, 1 to 6. Gradient maps each number to a status of your PSA board (its meanings are not published); 1 is the board's default (New), so keep 1 unless you have checked the mapping in Synthesize.",
 			},
 			{
 				displayName: 'Options',
@@ -277,6 +294,31 @@ export class GradientAlert implements INodeType {
 				],
 			},
 		],
+	};
+
+	methods = {
+		listSearch: {
+			async searchAccounts(
+				this: ILoadOptionsFunctions,
+				filter?: string,
+			): Promise<INodeListSearchResult> {
+				const accounts = await new GradientClient(this).listAccounts();
+				const needle = (filter ?? '').trim().toLowerCase();
+				// Mapped accounts first: only they can receive tickets.
+				const rank = (mapped: boolean | null | undefined) => (mapped === false ? 1 : 0);
+				const results = accounts
+					.filter(
+						(a) =>
+							!needle || a.name.toLowerCase().includes(needle) || a.id.toLowerCase() === needle,
+					)
+					.sort((x, y) => rank(x.isMapped) - rank(y.isMapped) || x.name.localeCompare(y.name))
+					.map((a) => ({
+						name: `${a.name} (${a.id})${a.isMapped === false ? ', not mapped: cannot take tickets' : ''}`,
+						value: a.id,
+					}));
+				return { results };
+			},
+		},
 	};
 
 	async execute(this: IExecuteFunctions): Promise<INodeExecutionData[][]> {

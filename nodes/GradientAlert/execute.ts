@@ -172,7 +172,7 @@ export async function sendAlerts(this: IExecuteFunctions): Promise<INodeExecutio
 			});
 		}
 	} else {
-		const house = text(this.getNodeParameter('houseAccountId', 0, ''));
+		const house = text(this.getNodeParameter('houseAccountId', 0, '', { extractValue: true }));
 		if (!house) {
 			throw new NodeOperationError(node, 'House Account ID is empty', {
 				description:
