@@ -6,6 +6,7 @@ import type {
 	INodeTypeDescription,
 } from 'n8n-workflow';
 
+import { memoryCredential, memoryProperties } from '../shared/memory/parameters';
 import { requestOptions } from '../shared/options';
 import { GRADIENT_DEFAULTS } from '../shared/transport';
 import { sendAlerts } from './execute';
@@ -25,7 +26,7 @@ export class GradientAlert implements INodeType {
 		usableAsTool: true,
 		inputs: [NodeConnectionTypes.Main],
 		outputs: [NodeConnectionTypes.Main],
-		credentials: [{ name: 'gradientApi', required: true }],
+		credentials: [{ name: 'gradientApi', required: true }, memoryCredential],
 		properties: [
 			{
 				displayName: 'Mode',
@@ -167,6 +168,9 @@ export class GradientAlert implements INodeType {
 				default: 1,
 				description: 'The status (1 to 6) the ticket is created in; 1 is the PSA default',
 			},
+			...memoryProperties(
+				'the alerts it sent (by alertId), so a re-run does not open the same ticket again',
+			),
 			{
 				displayName: 'Options',
 				name: 'options',
