@@ -16,12 +16,11 @@ import { checkBaseUrl } from '../nodes/shared/baseUrl';
 export class MailprotectorGradientMemoryApi implements ICredentialType {
 	name = 'mailprotectorGradientMemoryApi';
 
-	displayName = 'Billing Memory (n8n API)';
+	displayName = 'Billing Memory N8n API';
 
 	icon: Icon = { light: 'file:gradient.svg', dark: 'file:gradient.dark.svg' };
 
-	documentationUrl =
-		'https://github.com/mpg-sync/n8n-nodes-mailprotector-gradient#scaling-out';
+	documentationUrl = 'https://github.com/mpg-sync/n8n-nodes-mailprotector-gradient#scaling-out';
 
 	properties: INodeProperties[] = [
 		{
@@ -32,7 +31,7 @@ export class MailprotectorGradientMemoryApi implements ICredentialType {
 			default: '',
 			required: true,
 			description:
-				"In n8n: Settings > n8n API > Create an API key. Scopes it needs: dataTable:list, dataTable:create, and dataTableRow:read, create, upsert and delete.",
+				'In n8n: Settings > n8n API > Create an API key. Scopes it needs: dataTable:list, dataTable:create, and dataTableRow:read, create, upsert and delete.',
 		},
 		{
 			displayName: 'Base URL',
@@ -69,8 +68,7 @@ export class MailprotectorGradientMemoryApi implements ICredentialType {
 				type: 'responseCode',
 				properties: {
 					value: 401,
-					message:
-						'n8n rejected the API key. Create one in Settings > n8n API and paste it here.',
+					message: 'n8n rejected the API key. Create one in Settings > n8n API and paste it here.',
 				},
 			},
 			{

@@ -44,7 +44,12 @@ function syncWorkflow(memory: Memory, extra: { assign?: INodeParameters } = {}):
 			? (['gradientApi', 'mailprotectorGradientMemoryApi'] as const)
 			: (['gradientApi'] as const);
 	return chain([
-		{ name: GET, type: 'mailprotectorGetCounts', parameters: fast, credentials: ['mailprotectorApi'] },
+		{
+			name: GET,
+			type: 'mailprotectorGetCounts',
+			parameters: fast,
+			credentials: ['mailprotectorApi'],
+		},
 		{
 			name: ASSIGN,
 			type: 'gradientAssignCustomer',
@@ -211,7 +216,7 @@ describe('billing memory in an n8n data table (queue-mode workers start with emp
 		expect(known).toHaveLength(7);
 	});
 
-	it('two overlapping runs keep each other\'s entries (per-row writes, no whole-object save)', async () => {
+	it("two overlapping runs keep each other's entries (per-row writes, no whole-object save)", async () => {
 		const w = await startWorld(12);
 		const all = expectedCounts(w.dataset);
 		const customers = [...new Set(all.map((c) => c.customerId))];
@@ -280,7 +285,11 @@ describe('Gradient Alert and Assign Customer remember through the data table', (
 		const first = await run(w, syncWorkflow('dataTable', { assign: { alignNames: true } }));
 		expect(first.error).toBeUndefined();
 		expect(w.g.state.findAccount(acme)?.name).toBe('Acme Corp');
-		expect(memoryRows(w).filter((r) => r.kind === 'aligned').map((r) => r.key)).toEqual([acme]);
+		expect(
+			memoryRows(w)
+				.filter((r) => r.kind === 'aligned')
+				.map((r) => r.key),
+		).toEqual([acme]);
 
 		const second = await run(w, syncWorkflow('dataTable'), {});
 		expect(second.error).toBeUndefined();

@@ -6,7 +6,7 @@ import type {
 	INodeTypeDescription,
 } from 'n8n-workflow';
 
-import { memoryCredential, memoryProperties } from '../shared/memory/parameters';
+import { memoryProperties } from '../shared/memory/parameters';
 import { requestOptions } from '../shared/options';
 import { GRADIENT_DEFAULTS } from '../shared/transport';
 import { sendAlerts } from './execute';
@@ -26,7 +26,14 @@ export class GradientAlert implements INodeType {
 		usableAsTool: true,
 		inputs: [NodeConnectionTypes.Main],
 		outputs: [NodeConnectionTypes.Main],
-		credentials: [{ name: 'gradientApi', required: true }, memoryCredential],
+		credentials: [
+			{ name: 'gradientApi', required: true },
+			{
+				name: 'mailprotectorGradientMemoryApi',
+				required: true,
+				displayOptions: { show: { memory: ['dataTable'] } },
+			},
+		],
 		properties: [
 			{
 				displayName: 'Mode',

@@ -6,7 +6,7 @@ import type {
 	INodeTypeDescription,
 } from 'n8n-workflow';
 
-import { memoryCredential, memoryProperties } from '../shared/memory/parameters';
+import { memoryProperties } from '../shared/memory/parameters';
 import { requestOptions } from '../shared/options';
 import { GRADIENT_DEFAULTS } from '../shared/transport';
 import { pushBillable } from './execute';
@@ -33,7 +33,14 @@ export class GradientPushBillable implements INodeType {
 			NodeConnectionTypes.Main,
 		],
 		outputNames: ['Pushed', 'Not Mapped', 'Failed', 'Held for Review', 'Memory Warnings'],
-		credentials: [{ name: 'gradientApi', required: true }, memoryCredential],
+		credentials: [
+			{ name: 'gradientApi', required: true },
+			{
+				name: 'mailprotectorGradientMemoryApi',
+				required: true,
+				displayOptions: { show: { memory: ['dataTable'] } },
+			},
+		],
 		properties: [
 			{
 				displayName:

@@ -15,7 +15,8 @@ export function entryId(c: MemoryChange): string {
 /** An entry without its time, to tell "already recorded" from "changed since". */
 export function withoutAt(value: IDataObject | null): string {
 	if (value === null) return 'null';
-	const { at: _at, ...rest } = value;
+	const rest: IDataObject = { ...value };
+	delete rest.at;
 	return JSON.stringify(rest);
 }
 
@@ -77,7 +78,10 @@ export function memoryWarnings(
 			? 'the n8n data table memory'
 			: 'workflow static data (lost in queue mode, rolled back by schedules with a recurrence, not saved for editor runs)';
 	const evidence = earlierRunEvidence(items);
-	if (health === 'unreadable' || (health !== 'ok' && (evidence.accounts || evidence.notices.length))) {
+	if (
+		health === 'unreadable' ||
+		(health !== 'ok' && (evidence.accounts || evidence.notices.length))
+	) {
 		const why =
 			health === 'unreadable'
 				? 'holds a ledger this version cannot read'

@@ -42,5 +42,9 @@ function isPrivateHost(hostname: string): boolean {
 	if (/^[a-z0-9-]+$/i.test(hostname)) return true;
 	const ip = hostname.split('.').map(Number);
 	if (ip.length !== 4 || ip.some((n) => !Number.isInteger(n) || n < 0 || n > 255)) return false;
-	return ip[0] === 10 || (ip[0] === 172 && ip[1] >= 16 && ip[1] <= 31) || (ip[0] === 192 && ip[1] === 168);
+	return (
+		ip[0] === 10 ||
+		(ip[0] === 172 && ip[1] >= 16 && ip[1] <= 31) ||
+		(ip[0] === 192 && ip[1] === 168)
+	);
 }

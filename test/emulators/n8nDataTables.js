@@ -140,10 +140,20 @@ async function startN8nDataTables(opts = {}) {
 			filters.push({ columnName: f.columnName, condition, value: f.value ?? null });
 		}
 		if (required && !filters.length) return { error: message(400, 'Filter must not be empty') };
-		const known = new Set(['id', 'createdAt', 'updatedAt', ...entry.table.columns.map((c) => c.name)]);
+		const known = new Set([
+			'id',
+			'createdAt',
+			'updatedAt',
+			...entry.table.columns.map((c) => c.name),
+		]);
 		for (const f of filters) {
 			if (!known.has(f.columnName)) {
-				return { error: message(400, `unknown column name '${f.columnName}'`) };
+				return {
+					error: message(
+						400,
+						`Validation error with data table request: unknown column name '${f.columnName}'`,
+					),
+				};
 			}
 		}
 		return { filter: { type, filters } };
@@ -179,7 +189,7 @@ async function startN8nDataTables(opts = {}) {
 		if (typeof key !== 'string' || !key) {
 			return message(401, "'X-N8N-API-KEY' header required");
 		}
-		if (key !== options.apiKey) return message(401, 'Unauthorized');
+		if (key !== options.apiKey) return message(401, 'unauthorized');
 		const need = (scope) =>
 			options.scopes.includes(scope) ? undefined : message(403, 'Forbidden');
 
@@ -201,14 +211,20 @@ async function startN8nDataTables(opts = {}) {
 						return message(400, 'Invalid filter format');
 					}
 					const allowed = new Set(['id', 'name', 'projectId']);
-					if (!filter || typeof filter !== 'object' || Object.keys(filter).some((k) => !allowed.has(k))) {
+					if (
+						!filter ||
+						typeof filter !== 'object' ||
+						Object.keys(filter).some((k) => !allowed.has(k))
+					) {
 						return message(400, 'Invalid filter fields');
 					}
 				}
 				const names = filter.name === undefined ? [] : [filter.name].flat();
 				const ids = filter.id === undefined ? [] : [filter.id].flat();
 				const all = [...tables.values()]
-					.filter((t) => names.every((n) => t.table.name.toLowerCase().includes(String(n).toLowerCase())))
+					.filter((t) =>
+						names.every((n) => t.table.name.toLowerCase().includes(String(n).toLowerCase())),
+					)
 					.filter((t) => !ids.length || ids.includes(t.table.id))
 					.sort((a, b) => (a.table.updatedAt < b.table.updatedAt ? 1 : -1));
 				const data = all.slice(page.offset, page.offset + page.limit).map(publicTable);
@@ -231,7 +247,11 @@ async function startN8nDataTables(opts = {}) {
 							'Only alphabetical characters and non-leading numbers and underscores are allowed for column names, and the maximum length is 63 characters.',
 						);
 					}
-					if (!TYPES.has(c.type)) return message(400, 'request/body/columns/0/type must be equal to one of the allowed values');
+					if (!TYPES.has(c.type))
+						return message(
+							400,
+							'request/body/columns/0/type must be equal to one of the allowed values',
+						);
 				}
 				const name = body.name.trim();
 				if ([...tables.values()].some((t) => t.table.name === name)) {
@@ -242,7 +262,12 @@ async function startN8nDataTables(opts = {}) {
 				const table = {
 					id,
 					name,
-					columns: body.columns.map((c, index) => ({ id: nanoid(16), name: c.name, type: c.type, index })),
+					columns: body.columns.map((c, index) => ({
+						id: nanoid(16),
+						name: c.name,
+						type: c.type,
+						index,
+					})),
 					projectId: body.projectId ?? PROJECT_ID,
 					createdAt: at,
 					updatedAt: at,
@@ -255,7 +280,8 @@ async function startN8nDataTables(opts = {}) {
 		}
 
 		const id = parts[0];
-		if (!/^[A-Za-z0-9]{16}$/.test(id)) return message(400, 'request/params/dataTableId must match format "nanoid"');
+		if (!/^[A-Za-z0-9]{16}$/.test(id))
+			return message(400, 'request/params/dataTableId must match format "nanoid"');
 		const entry = tables.get(id);
 		const rest = parts.slice(1).join('/');
 		const scopeOf = {
@@ -285,7 +311,8 @@ async function startN8nDataTables(opts = {}) {
 			if (sortBy) {
 				const [column, direction] = sortBy.split(':');
 				const dir = String(direction).toUpperCase();
-				if (!column || (dir !== 'ASC' && dir !== 'DESC')) return message(400, 'Invalid sort direction');
+				if (!column || (dir !== 'ASC' && dir !== 'DESC'))
+					return message(400, 'Invalid sort direction');
 				rows = [...rows].sort((a, b) => {
 					const cmp = a[column] < b[column] ? -1 : a[column] > b[column] ? 1 : a.id - b.id;
 					return dir === 'ASC' ? cmp : -cmp;
@@ -306,7 +333,11 @@ async function startN8nDataTables(opts = {}) {
 			const inserted = body.data.map((data) => insert(entry, data));
 			touch();
 			const returnType = body.returnType ?? 'count';
-			if (returnType === 'id') return json(200, inserted.map((r) => ({ id: r.id })));
+			if (returnType === 'id')
+				return json(
+					200,
+					inserted.map((r) => ({ id: r.id })),
+				);
 			if (returnType === 'all') return json(200, inserted);
 			return json(200, { success: true, insertedRows: inserted.length });
 		}
@@ -340,7 +371,10 @@ async function startN8nDataTables(opts = {}) {
 
 	const admin = (ctx) => {
 		if (ctx.method === 'GET' && ctx.path === '/__state') {
-			return json(200, [...tables.values()].map((t) => ({ ...t.table, rows: t.rows })));
+			return json(
+				200,
+				[...tables.values()].map((t) => ({ ...t.table, rows: t.rows })),
+			);
 		}
 		return undefined;
 	};

@@ -1,13 +1,6 @@
-import type { INodeCredentialDescription, INodeProperties } from 'n8n-workflow';
+import type { INodeProperties } from 'n8n-workflow';
 
 import { DEFAULT_MEMORY_TABLE } from './dataTableStore';
-
-/** The credential a node lists for the data-table memory (asked for only when it is chosen). */
-export const memoryCredential: INodeCredentialDescription = {
-	name: 'mailprotectorGradientMemoryApi',
-	required: true,
-	displayOptions: { show: { memory: ['dataTable'] } },
-};
 
 /** "Billing Memory" and "Memory Table", the same on Push Billable, Gradient Alert and Assign Customer. */
 export function memoryProperties(what: string): INodeProperties[] {

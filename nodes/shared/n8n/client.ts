@@ -23,6 +23,18 @@ export const N8N_DEFAULTS: TransportSettings = {
 /** The largest page n8n serves (MAX_ITEMS_PER_PAGE); a bigger limit is cut down to it. */
 export const PAGE_LIMIT = 250;
 
+/**
+ * A path with its query already encoded. n8n's API refuses a query value holding a reserved
+ * character (":" "," ...) that is not percent-encoded, and axios leaves those raw in `qs`.
+ */
+function withQuery(path: string, query: Record<string, string | number | undefined>): string {
+	const text = Object.entries(query)
+		.filter(([, v]) => v !== undefined)
+		.map(([k, v]) => `${encodeURIComponent(k)}=${encodeURIComponent(String(v))}`)
+		.join('&');
+	return `${path}?${text}`;
+}
+
 /** Typed calls to n8n's public data-table API over the shared transport. */
 export class N8nDataTableClient {
 	readonly transport: Transport;
@@ -53,10 +65,8 @@ export class N8nDataTableClient {
 		const found: DataTable[] = [];
 		let cursor: string | undefined;
 		for (let page = 0; page < 1000; page++) {
-			const qs: IDataObject = cursor
-				? { cursor }
-				: { limit: PAGE_LIMIT, filter: JSON.stringify({ name }) };
-			const call: Call = { method: 'GET', path: API, qs };
+			const query = cursor ? { cursor } : { limit: PAGE_LIMIT, filter: JSON.stringify({ name }) };
+			const call: Call = { method: 'GET', path: withQuery(API, query) };
 			const answer = await this.transport.send(call);
 			const list = this.parse(call, dataTableListSchema, answer.body);
 			found.push(...list.data.filter((t) => t.name === name));
@@ -90,10 +100,9 @@ export class N8nDataTableClient {
 		let cursor: string | undefined;
 		const path = `${API}/${encodeURIComponent(tableId)}/rows`;
 		for (let page = 0; page < 100_000; page++) {
-			const qs: IDataObject = cursor
-				? { cursor }
-				: { limit: PAGE_LIMIT, filter: JSON.stringify(filter), sortBy: 'id:asc' };
-			const call: Call = { method: 'GET', path, qs };
+			// No sortBy: n8n orders rows by id, so later rows (newer writes) come last.
+			const query = cursor ? { cursor } : { limit: PAGE_LIMIT, filter: JSON.stringify(filter) };
+			const call: Call = { method: 'GET', path: withQuery(path, query) };
 			const answer = await this.transport.send(call);
 			const list = this.parse(call, dataTableRowListSchema, answer.body);
 			rows.push(...list.data);
@@ -134,8 +143,9 @@ export class N8nDataTableClient {
 	async deleteRows(tableId: string, filter: RowFilter): Promise<void> {
 		await this.transport.send({
 			method: 'DELETE',
-			path: `${API}/${encodeURIComponent(tableId)}/rows/delete`,
-			qs: { filter: JSON.stringify(filter) },
+			path: withQuery(`${API}/${encodeURIComponent(tableId)}/rows/delete`, {
+				filter: JSON.stringify(filter),
+			}),
 		});
 	}
 }

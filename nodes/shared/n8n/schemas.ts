@@ -34,5 +34,9 @@ export type FilterCondition = 'eq' | 'neq' | 'like' | 'ilike' | 'gt' | 'gte' | '
 
 export interface RowFilter {
 	type: 'and' | 'or';
-	filters: Array<{ columnName: string; condition: FilterCondition; value: string | number | boolean | null }>;
+	filters: Array<{
+		columnName: string;
+		condition: FilterCondition;
+		value: string | number | boolean | null;
+	}>;
 }
