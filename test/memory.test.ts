@@ -246,6 +246,46 @@ describe('billing memory in an n8n data table (queue-mode workers start with emp
 	});
 });
 
+describe('a memory that cannot be written', () => {
+	const readOnly = ['dataTable:list', 'dataTable:create', 'dataTable:read', 'dataTableRow:read'];
+
+	it('stops Push before any count is sent when the key may not write rows', async () => {
+		const w = await startWorld(8);
+		w.n8n.options.scopes = readOnly;
+		const r = await run(w, syncWorkflow('dataTable'));
+		const error = r.nodeError(PUSH);
+		expect(error?.message).toContain('The billing memory (n8n data table) cannot be written');
+		expect(error?.message).toContain('n8n refused');
+		expect(String((error as { description?: string }).description)).toContain(
+			'Nothing was sent to Gradient',
+		);
+		expect(w.g.state.pushes).toEqual([]);
+	});
+
+	it('says on Memory Warnings how many accepted pushes could not be remembered', async () => {
+		const w = await startWorld(8);
+		const pushes = w.g.state.pushes;
+		const original = pushes.push.bind(pushes);
+		// The key loses its write scopes after the third count Gradient accepted.
+		pushes.push = (...entries) => {
+			const n = original(...entries);
+			if (n === 3) w.n8n.options.scopes = readOnly;
+			return n;
+		};
+		const r = await run(w, syncWorkflow('dataTable'));
+		expect(r.error).toBeUndefined();
+		const accepted = pushed(r).length;
+		expect(accepted).toBeGreaterThan(3);
+		const [warning, ...more] = warnings(r);
+		expect(more).toEqual([]);
+		expect(warning).toMatchObject({ warning: 'memory_unsaved', memory: 'dataTable' });
+		// What is remembered plus what the warning counts covers every accepted pair.
+		expect(pairRows(w).length + Number(warning.unsaved)).toBeGreaterThanOrEqual(accepted);
+		expect(pairRows(w).length).toBeLessThan(accepted);
+		expect(String(warning.message)).toContain('could not be written');
+	});
+});
+
 describe('Gradient Alert and Assign Customer remember through the data table', () => {
 	it('Alert does not open a ticket again on a fresh worker (empty static data)', async () => {
 		const w = await startWorld(3);

@@ -134,11 +134,12 @@ export async function pushBillable(this: IExecuteFunctions): Promise<INodeExecut
 	let memory: MemoryHandle;
 	try {
 		const organizationId = (await client.getOrganization()).organizationId;
-		// A memory that cannot be read stops the node before anything is sent.
+		// A memory that cannot be read or written stops the node before anything is sent.
 		memory = await openMemory(this, organizationId);
+		if (!dryRun) await memory.ensureWritable(this);
 	} catch (error) {
 		if (!this.continueOnFail()) throw asNodeError(node, error);
-		// Nothing can be sent without the organization: every item gets this one reason.
+		// Nothing can be sent without the organization and the memory: every item gets this reason.
 		const reason = reasonOf(error);
 		const at = new Date().toISOString();
 		out[2] = read.map((r) => {
