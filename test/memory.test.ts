@@ -246,6 +246,26 @@ describe('billing memory in an n8n data table (queue-mode workers start with emp
 	});
 });
 
+describe('switching an existing sync from static data to the data table', () => {
+	it('warns once on the first data-table run, then remembers', async () => {
+		const w = await startWorld(10);
+		const before = await run(w, syncWorkflow('staticData'));
+		expect(before.error).toBeUndefined();
+		const first = await run(w, syncWorkflow('dataTable'), before.staticData);
+		expect(warnings(first)).toEqual([
+			expect.objectContaining({
+				warning: 'memory_empty',
+				memory: 'dataTable',
+				ledgerHealth: 'missing',
+			}),
+		]);
+		expect(String(warnings(first)[0].message)).toContain('starts the memory table again');
+		const second = await run(w, syncWorkflow('dataTable'), {});
+		expect(warnings(second)).toEqual([]);
+		expect(pushed(second).every((i) => i.previousCount !== null)).toBe(true);
+	});
+});
+
 describe('a memory that cannot be written', () => {
 	const readOnly = ['dataTable:list', 'dataTable:create', 'dataTable:read', 'dataTableRow:read'];
 
