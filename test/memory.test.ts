@@ -246,6 +246,64 @@ describe('billing memory in an n8n data table (queue-mode workers start with emp
 	});
 });
 
+describe('held pairs and approvals in the data table', () => {
+	it('a held pair is remembered on a fresh worker, and its approval is consumed', async () => {
+		const w = await startWorld(3);
+		w.g.state.addSku({ name: 'CloudFilter' });
+		w.g.state.addAccount({ id: '1', name: 'Customer 1' });
+		w.g.state.setPsaClients(['Customer 1']);
+		const sku = w.g.state.vendor.skus.find((x) => x.name === 'CloudFilter')!.id;
+		const key = `1|${sku}`;
+		const pushOnly = (count: number, parameters: IDataObject = {}): WorkflowJson =>
+			chain(
+				[
+					{
+						name: PUSH,
+						type: 'gradientPushBillable',
+						parameters: { memory: 'dataTable', ...parameters },
+						credentials: ['gradientApi', 'mailprotectorGradientMemoryApi'],
+					},
+				],
+				{
+					startItems: [
+						{
+							customerId: '1',
+							customerName: 'Customer 1',
+							product: 'CloudFilter',
+							count,
+							gradientAccountId: '1',
+							gradientServiceId: sku,
+						},
+					],
+				},
+			);
+		await run(w, pushOnly(10));
+		const guarded = { changeGuard: true, maxChangePercent: 50 };
+		const held = await run(w, pushOnly(2, guarded), {});
+		expect(held.output(PUSH, 3).map((i) => i.json.ledgerKey)).toEqual([key]);
+		expect(counted(w, '1', 'CloudFilter')).toBe(10);
+		expect(
+			memoryRows(w)
+				.filter((r) => r.kind === 'held')
+				.map((r) => r.key),
+		).toEqual([key]);
+
+		const approved = await run(
+			w,
+			pushOnly(2, { ...guarded, options: { approveHeldKeys: key } }),
+			{},
+		);
+		expect(pushed(approved)).toEqual([
+			expect.objectContaining({ status: 'pushed', previousCount: 10, unitCount: 2 }),
+		]);
+		expect(counted(w, '1', 'CloudFilter')).toBe(2);
+		// The approval released the pair once: nothing is held any more, the ledger has 2.
+		expect(memoryRows(w).filter((r) => r.kind === 'held')).toEqual([]);
+		const pair = pairRows(w).find((r) => r.key === key)!;
+		expect(JSON.parse(String(pair.value))).toMatchObject({ count: 2 });
+	});
+});
+
 describe('switching an existing sync from static data to the data table', () => {
 	it('warns once on the first data-table run, then remembers', async () => {
 		const w = await startWorld(10);

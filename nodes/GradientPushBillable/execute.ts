@@ -18,7 +18,7 @@ import {
 import { ledgerChanges } from '../shared/memory/changes';
 import type { MemoryHandle } from '../shared/memory/door';
 import { openMemory } from '../shared/memory/door';
-import { entryId, memoryWarnings, recordAccepted, withoutAt } from './memory';
+import { entryId, memoryWarnings, recordAccepted, recordHeld, withoutAt } from './memory';
 import { requestSettings } from '../shared/options';
 import type { FieldNames, PlanSettings, ReadItem } from '../shared/push';
 import {
@@ -167,6 +167,7 @@ export async function pushBillable(this: IExecuteFunctions): Promise<INodeExecut
 	const planned = new Map(plan.pairs.map((p) => [p.key, p]));
 	// What each accepted pair was recorded as, so the end of the run does not write it again.
 	const recorded = new Map<string, string>();
+	if (!dryRun) await recordHeld(memory, state, plan.pairs, recorded);
 	const unused = unusedApprovalKeys(
 		settings.approvals,
 		state.held,

@@ -41,6 +41,32 @@ export async function recordAccepted(
 	await memory.record(changes);
 }
 
+/** Records the pairs the guards hold, before anything is sent (they wait for an approval). */
+export async function recordHeld(
+	memory: MemoryHandle,
+	state: OrgState,
+	pairs: PlannedPair[],
+	recorded: Map<string, string>,
+): Promise<void> {
+	const at = new Date().toISOString();
+	const held = pairs.filter((p) => p.action === 'hold');
+	if (!held.length) return;
+	const outcomes = ledgerOutcomes(
+		held.map((pair) => ({
+			pair,
+			outcome: 'held' as const,
+			httpStatus: null,
+			reason: pair.reason,
+			at,
+		})),
+	);
+	const changes = ledgerChanges(state, applyOutcomes(state, outcomes, at)).filter(
+		(c) => c.kind === 'held',
+	);
+	for (const c of changes) recorded.set(entryId(c), withoutAt(c.value));
+	await memory.record(changes);
+}
+
 /** Accounts this sync created on an earlier run (account id = customer id) that Assign found existing. */
 function earlierRunEvidence(items: INodeExecutionData[]): { accounts: number; notices: string[] } {
 	const accounts = new Set<string>();
