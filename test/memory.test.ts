@@ -6,6 +6,7 @@
  */
 import type { IDataObject, INodeExecutionData, INodeParameters } from 'n8n-workflow';
 
+import { checkBaseUrl } from '../nodes/shared/baseUrl';
 import { STATE_KEY } from '../nodes/shared/ledger';
 import type {
 	GradientEmulator,
@@ -416,5 +417,15 @@ describe('Gradient Alert and Assign Customer remember through the data table', (
 		expect(items.find((i) => i.json.customerId === acme)?.json.gradientAccountAction).toBe(
 			'existing',
 		);
+	});
+});
+
+describe('Billing Memory Base URL', () => {
+	it('allows plain http to the main on a private network, and nowhere else', () => {
+		expect(checkBaseUrl('http://n8n-main:5678/', 'n8n')).toBe('http://n8n-main:5678');
+		expect(checkBaseUrl('http://10.0.3.7:5678', 'n8n')).toBe('http://10.0.3.7:5678');
+		expect(() => checkBaseUrl('http://n8n.example.com', 'n8n')).toThrow('must use https');
+		// The vendor APIs keep the rule: https, loopback excepted.
+		expect(() => checkBaseUrl('http://n8n-main:5678', 'Gradient')).toThrow('must use https');
 	});
 });
