@@ -9,6 +9,7 @@ import type {
 } from 'n8n-workflow';
 
 import { GradientClient } from '../shared/gradient/client';
+import { memoryProperties } from '../shared/memory/parameters';
 import { requestOptions } from '../shared/options';
 import { GRADIENT_DEFAULTS } from '../shared/transport';
 import { sendAlerts } from './execute';
@@ -28,7 +29,14 @@ export class GradientAlert implements INodeType {
 		usableAsTool: true,
 		inputs: [NodeConnectionTypes.Main],
 		outputs: [NodeConnectionTypes.Main],
-		credentials: [{ name: 'gradientApi', required: true }],
+		credentials: [
+			{ name: 'gradientApi', required: true },
+			{
+				name: 'mailprotectorGradientMemoryApi',
+				required: true,
+				displayOptions: { show: { memory: ['dataTable'] } },
+			},
+		],
 		properties: [
 			{
 				displayName: 'Mode',
@@ -184,6 +192,9 @@ export class GradientAlert implements INodeType {
 				description:
 					"The status the ticket is created in, 1 to 6. Gradient maps each number to a status of your PSA board (its meanings are not published); 1 is the board's default (New), so keep 1 unless you have checked the mapping in Synthesize.",
 			},
+			...memoryProperties(
+				'the alerts it sent (by alertId), so a re-run does not open the same ticket again',
+			),
 			{
 				displayName: 'Options',
 				name: 'options',

@@ -11,8 +11,11 @@ import { planAccounts } from '../shared/accounts';
 import { asNodeError, inputError, reasonOf, stopsTheRun } from '../shared/errors';
 import { GradientClient } from '../shared/gradient/client';
 import type { Account } from '../shared/gradient/schemas';
-import { readOrgState, splitLedgerKey } from '../shared/ledger';
-import { readAssignMemory, writeAssignMemory } from '../shared/ledgerState';
+import type { OrgState } from '../shared/ledger';
+import { splitLedgerKey } from '../shared/ledger';
+import { assignChanges } from '../shared/memory/changes';
+import type { MemoryHandle } from '../shared/memory/door';
+import { openMemory } from '../shared/memory/door';
 import type { NamedClient } from '../shared/matching';
 import { requestSettings } from '../shared/options';
 import { mapConcurrent } from '../shared/pacing';
@@ -97,7 +100,7 @@ function customersOfWalks(items: INodeExecutionData[]): Set<string> {
 }
 
 /** Gradient account id -> the customers Push Billable remembers billing to it (read only). */
-function billedAccounts(staticData: IDataObject, organizationId: string): Map<string, Set<string>> {
+function billedAccounts(state: OrgState): Map<string, Set<string>> {
 	const out = new Map<string, Set<string>>();
 	const add = (accountId: string, customerId: string) => {
 		if (!accountId || !customerId) return;
@@ -105,7 +108,6 @@ function billedAccounts(staticData: IDataObject, organizationId: string): Map<st
 		set.add(customerId);
 		out.set(accountId, set);
 	};
-	const { state } = readOrgState(staticData, organizationId);
 	for (const [key, pair] of Object.entries(state.pairs)) {
 		const { gradientAccountId } = splitLedgerKey(key);
 		add(gradientAccountId, pair.customerId);
@@ -255,13 +257,13 @@ export async function assignCustomers(this: IExecuteFunctions): Promise<INodeExe
 		return finish();
 	};
 
-	let organizationId: string;
+	let memory: MemoryHandle;
 	let accounts: Account[];
 	let psaClients: NamedClient[] | undefined;
 	let statusNote = '';
 	try {
 		const organization = await client.getOrganization();
-		organizationId = organization.organizationId;
+		memory = await openMemory(this, organization.organizationId);
 		if (organization.status === 'inactive') {
 			if (dryRun) {
 				statusNote = '; would set the integration status to pending';
@@ -296,17 +298,16 @@ export async function assignCustomers(this: IExecuteFunctions): Promise<INodeExe
 		return fatal(error);
 	}
 
-	const staticData = this.getWorkflowStaticData('global');
 	const plan = planAccounts({
 		customers: [...customers.values()],
 		accounts,
 		overrides,
 		adoptByName,
 		psaClients,
-		memory: readAssignMemory(staticData, organizationId),
+		memory: memory.assign,
 		excluded,
 		knownCustomers: adoptByName ? customersOfWalks(items) : undefined,
-		billedTo: adoptByName ? billedAccounts(staticData, organizationId) : undefined,
+		billedTo: adoptByName ? billedAccounts(memory.ledger.state) : undefined,
 	});
 
 	const creations = new Map<string, Creation>();
@@ -346,7 +347,16 @@ export async function assignCustomers(this: IExecuteFunctions): Promise<INodeExe
 		} catch (error) {
 			return fatal(error);
 		}
-		writeAssignMemory(staticData, organizationId, plan.memory);
+		// Per entry: what another run remembered meanwhile is kept.
+		await memory.record(assignChanges(memory.assign, plan.memory));
+		await memory.flush();
+		if (memory.unsaved) {
+			hints.push({
+				message: `${memory.unsaved} aligned or adopted account(s) could not be remembered (${memory.unsavedReason ?? 'unknown reason'}): the next run may rename them back.`,
+				type: 'warning',
+				location: 'outputPane',
+			});
+		}
 	}
 
 	shapeOutputs(plan, rows, items, dryRun, creations, renamed, assigned, toNeedsMapping);

@@ -10,13 +10,16 @@ import { asNodeError, failureOf, inputError, reasonOf } from '../shared/errors';
 import { GradientClient } from '../shared/gradient/client';
 import {
 	applyOutcomes,
+	ledgerKey,
 	parseApprovals,
 	readApprovalTime,
-	readOrgState,
 	settleApprovals,
 	unusedApprovalKeys,
-	writeOrgState,
 } from '../shared/ledger';
+import { ledgerChanges } from '../shared/memory/changes';
+import type { MemoryHandle } from '../shared/memory/door';
+import { openMemory } from '../shared/memory/door';
+import { entryId, memoryWarnings, recordAccepted, recordHeld, withoutAt } from './memory';
 import { requestSettings } from '../shared/options';
 import type { FieldNames, PlanSettings, ReadItem } from '../shared/push';
 import {
@@ -63,7 +66,8 @@ function paired(items: number[]): IPairedItemData | IPairedItemData[] {
 export async function pushBillable(this: IExecuteFunctions): Promise<INodeExecutionData[][]> {
 	const items = this.getInputData();
 	const node = this.getNode();
-	const out: INodeExecutionData[][] = [[], [], [], []];
+	// Pushed, Not Mapped, Failed, Held for Review (the contract's four), then Memory Warnings.
+	const out: INodeExecutionData[][] = [[], [], [], [], []];
 	const hint = (message: string, type: 'info' | 'warning' = 'info') =>
 		this.addExecutionHints({ message, type, location: 'outputPane' });
 
@@ -128,12 +132,15 @@ export async function pushBillable(this: IExecuteFunctions): Promise<INodeExecut
 
 	const runId = this.getExecutionId() || randomString(12);
 	const client = new GradientClient(this, requestSettings(options));
-	let organizationId: string;
+	let memory: MemoryHandle;
 	try {
-		organizationId = (await client.getOrganization()).organizationId;
+		const organizationId = (await client.getOrganization()).organizationId;
+		// A memory that cannot be read or written stops the node before anything is sent.
+		memory = await openMemory(this, organizationId);
+		if (!dryRun) await memory.ensureWritable(this);
 	} catch (error) {
 		if (!this.continueOnFail()) throw asNodeError(node, error);
-		// Nothing can be sent without the organization: every item gets this one reason.
+		// Nothing can be sent without the organization and the memory: every item gets this reason.
 		const reason = reasonOf(error);
 		const at = new Date().toISOString();
 		out[2] = read.map((r) => {
@@ -156,8 +163,7 @@ export async function pushBillable(this: IExecuteFunctions): Promise<INodeExecut
 		return out;
 	}
 
-	const staticData = this.getWorkflowStaticData('global');
-	const { state, health, unreadable } = readOrgState(staticData, organizationId);
+	const { state, health, unreadable } = memory.ledger;
 	if (unreadable?.length) {
 		hint(
 			`${unreadable.length} ledger entr${unreadable.length === 1 ? 'y is' : 'ies are'} not readable and ${unreadable.length === 1 ? 'was' : 'were'} kept as stored, unused: ${unreadable.slice(0, 5).join('; ')}${unreadable.length > 5 ? '; ...' : ''}. Fix the count (a number) in the workflow's static data, or remove the entry.`,
@@ -165,6 +171,10 @@ export async function pushBillable(this: IExecuteFunctions): Promise<INodeExecut
 		);
 	}
 	const plan = planPush(read, state, health, settings);
+	const planned = new Map(plan.pairs.map((p) => [p.key, p]));
+	// What each accepted pair was recorded as, so the end of the run does not write it again.
+	const recorded = new Map<string, string>();
+	if (!dryRun) await recordHeld(memory, state, plan.pairs, recorded);
 	const unused = unusedApprovalKeys(
 		settings.approvals,
 		state,
@@ -180,7 +190,15 @@ export async function pushBillable(this: IExecuteFunctions): Promise<INodeExecut
 	}
 	const report = await runPlan(
 		{
-			pushCount: async (...args) => await client.pushCount(...args),
+			pushCount: async (serviceId, accountId, unitCount, noBuild, itemIndex) => {
+				const answer = await client.pushCount(serviceId, accountId, unitCount, noBuild, itemIndex);
+				// Each count Gradient accepts is remembered at once (in batches), not at the end.
+				const pair = planned.get(ledgerKey(accountId, serviceId));
+				if (!dryRun && noBuild && answer.outcome === 'pushed' && pair) {
+					await recordAccepted(memory, state, pair, answer.status, recorded);
+				}
+				return answer;
+			},
 			halt: (error) => client.transport.halt(error),
 		},
 		plan,
@@ -188,16 +206,20 @@ export async function pushBillable(this: IExecuteFunctions): Promise<INodeExecut
 	);
 	const now = new Date().toISOString();
 	if (!dryRun) {
-		const next = applyOutcomes(state, ledgerOutcomes(report.results), now);
-		next.approvalsUsed = settleApprovals(
+		const after = applyOutcomes(state, ledgerOutcomes(report.results), now);
+		after.approvalsUsed = settleApprovals(
 			state,
 			settings.approvals,
 			report.results
 				.filter((r) => r.pair.approved === 'key' && ['pushed', 'zeroed'].includes(r.outcome))
 				.map((r) => ({ key: r.pair.key, count: r.pair.unitCount, at: r.at })),
 		);
-		writeOrgState(staticData, organizationId, next);
+		await memory.record(
+			ledgerChanges(state, after).filter((c) => recorded.get(entryId(c)) !== withoutAt(c.value)),
+		);
 	}
+	await memory.flush();
+	out[4] = memoryWarnings(memory, items, runId, now);
 
 	for (const f of plan.itemFailures) {
 		out[2].push({ json: itemFailureJson(runId, f, now), pairedItem: { item: f.index } });
@@ -235,7 +257,7 @@ export async function pushBillable(this: IExecuteFunctions): Promise<INodeExecut
 		);
 	}
 	for (const note of plan.notes) hint(note, note.startsWith('Zero Vanished') ? 'info' : 'warning');
-	if (this.getMode() === 'manual' && !dryRun) {
+	if (this.getMode() === 'manual' && !dryRun && memory.storeName === 'staticData') {
 		hint(
 			'Started from the editor: n8n does not save workflow static data for such runs, so this run is not remembered in the ledger (production and "n8n execute" runs are).',
 			'warning',
