@@ -109,6 +109,7 @@ describe('Get Counts against a flaky list (Mailprotector data unchanged)', () =>
 	afterAll(async () => await mp.close());
 	afterEach(() => {
 		mp.setFaults(null);
+		mp.setOptions({ pageSize: 25 });
 		mp.state.reset();
 		mp.clearLog();
 	});
@@ -168,6 +169,34 @@ describe('Get Counts against a flaky list (Mailprotector data unchanged)', () =>
 		);
 		expect((result.error as { description?: string }).description).toContain(
 			'nothing from it was counted or pushed',
+		);
+	});
+
+	it('(d) confirms a zero with a targeted read: customers the users list never returns are counted from their own lists, the walk marked incomplete', async () => {
+		// At 33 a page the last page of users holds exactly the users of the last two customers.
+		mp.setOptions({ pageSize: 33 });
+		const lastPage = Math.ceil(dataset.users.length / 33);
+		const first = (lastPage - 1) * 33;
+		const last = ['1059', '1060'];
+		const owners = dataset.users.map((_, i) => customerOfUser(dataset, i));
+		expect(new Set(owners.slice(first))).toEqual(new Set(last));
+		expect(owners.slice(0, first).some((c) => last.includes(c))).toBe(false);
+		mp.setFaults({ pages: [{ path: USERS, page: lastPage, kind: 'empty', times: 'always' }] });
+
+		const result = await getCounts(mp);
+		expect(result.error).toBeUndefined();
+		const items = result.output(GET);
+		expect(counts(items)).toEqual(expectedCounts(dataset));
+		expect(stampOf(items).complete).toBe(false);
+		const paths = new Set(mp.log.map((e) => e.path));
+		for (const id of last) expect(paths.has(`/api/v1/customers/${id}/users`)).toBe(true);
+		const hints = (
+			result.run.data.resultData.runData[GET][0] as { hints?: Array<{ message: string }> }
+		).hints!.map((h) => h.message);
+		expect(hints).toContainEqual(
+			expect.stringMatching(
+				/^Customer 1059 \(.+\) counted nothing from the reseller-wide lists but does from its own lists/,
+			),
 		);
 	});
 
