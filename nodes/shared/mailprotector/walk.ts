@@ -397,10 +397,19 @@ async function confirmZeros(
 		nothing,
 		(c) => c.id,
 		(c) =>
-			`customer ${c.id} answered 404 when its zero counts were checked: deleted during the walk`,
+			`the lists of customer ${c.id} answered 404 when its zero counts were checked: deleted during the walk`,
 		async (customer) => {
-			const own = await readChosen(client, walk, [customer.id], withUsers, itemIndex);
-			if (walk.skipped.has(customer.id)) return;
+			// Its own lists answer 404 when the customer is gone: no separate GET of it is needed.
+			const options = { itemIndex };
+			const [domains, users] = await Promise.all([
+				client.listCustomerDomains(customer.id, options),
+				withUsers ? client.listCustomerUsers(customer.id, options) : undefined,
+			]);
+			const own: Sources = {
+				customers: [{ id: customer.id, name: customer.name }],
+				domains: walk.take(domains),
+				users: users ? walk.take(users) : [],
+			};
 			const again = (
 				await join(client, walk, own, { ...settings, wanted: new Set([customer.id]) })
 			).get(customer.id);
