@@ -9,8 +9,10 @@ export interface ListResult<T> {
 	items: T[];
 	/** Requests made for this list. */
 	calls: number;
-	/** False when the walk had to stop early (a repeated page, the page cap). An end that
-	 * cannot be confirmed (a hole, a list that keeps changing) is an error, not an incomplete list. */
+	/**
+	 * False when the walk had to stop early (a repeated page, the page cap). An end that cannot
+	 * be confirmed (a hole, a list that keeps changing) is an error, not an incomplete list.
+	 */
 	complete: boolean;
 	note?: string;
 }
@@ -82,7 +84,8 @@ interface Pass<T> extends ListResult<T> {
 
 /**
  * Walks every page of a Mailprotector list without trusting any page size: the server may
- * ignore per_page, so a page is "short" only against the first page's length. Stops on a short
+ * ignore per_page, so a page is "short" only against the first page's length (or, for an empty
+ * page that follows it, the longest page the server has sent in this run). Stops on a short
  * page, the X-Pagination page count when sent, a page that repeats ids (the server ignores
  * `page`: reported as incomplete), or the page cap. Dedupes by id.
  * Pages 1 and 2 are read one by one, as any client must; a list that goes on past two full
@@ -116,10 +119,10 @@ export async function listAll<S extends z.ZodTypeAny>(
 		const answer = await transport.send(call);
 		calls++;
 		// An empty body reaches here as null; a list route never answers null on purpose.
+		const none = answer.body === null || answer.body === undefined;
 		const emptyBody =
-			answer.body === null &&
-			(!options.allowObject || String(answer.headers['content-length']) === '0');
-		const body = answer.body === null ? [] : answer.body;
+			none && (!options.allowObject || String(answer.headers['content-length']) === '0');
+		const body = none ? [] : answer.body;
 		const single = Boolean(
 			options.allowObject && body && typeof body === 'object' && !Array.isArray(body),
 		);
