@@ -200,6 +200,22 @@ describe('Get Counts against a flaky list (Mailprotector data unchanged)', () =>
 		);
 	});
 
+	it('stops with an error naming the list when users keep being deleted while it is read', async () => {
+		// Every read of page 2 deletes another user of page 1: no two reads ever agree.
+		const pages: PageFault[] = dataset.users.slice(0, 12).map((u) => ({
+			path: USERS,
+			page: 2,
+			kind: 'removeUser',
+			userId: u.id,
+		}));
+		mp.setFaults({ pages });
+		const result = await getCounts(mp);
+		expect(result.error?.message).toBe(
+			`Mailprotector list GET ${USERS} changed while it was read: 4 reads in a row held different records (customers, domains or users added or deleted during the walk)`,
+		);
+		expect(result.output(GET)).toEqual([]);
+	});
+
 	it('(d) stops with an error naming the list when a page keeps answering an empty body', async () => {
 		mp.setFaults({ pages: [{ path: CUSTOMERS, page: 2, kind: 'emptyBody', times: 'always' }] });
 		const result = await getCounts(mp);
