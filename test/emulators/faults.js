@@ -13,6 +13,14 @@
  *                  last M are answered 429 (requests N-M+1..N, 2N-M+1..2N, ...), not processed;
  *                  Retry-After is sent when retryAfter is not null
  *   seed           PRNG seed (default 1)
+ *   pages          Mailprotector only: faults on given list pages, by path and page (not random):
+ *                  [{ path, page = 1, kind, times = 1 }], kind one of
+ *                    'empty'      answer 200 [] instead of the page (a transient empty page)
+ *                    'emptyBody'  answer 200 with an empty body (no JSON at all)
+ *                    'removeUser' serve the page, then delete user `userId` (a user deleted
+ *                                 between two page reads: offset pages shift under the reader)
+ *                  `times` is how many reads of that page get the fault ('always' = every read).
+ *                  Not in the reference: these reproduce a flaky front end or a busy account.
  * Rates are checked in this order on one draw: error, then reset, then malformed; their sum
  * should not exceed 1. Faults never apply to the emulators' own /__ admin routes.
  */
@@ -38,7 +46,44 @@ function normaliseFaults(f = {}) {
 		malformedRate: Math.max(0, Number(f.malformedRate) || 0),
 		storm,
 		seed: f.seed ?? 1,
+		pages: normalisePageFaults(f.pages),
 	};
+}
+
+const PAGE_FAULT_KINDS = new Set(['empty', 'emptyBody', 'removeUser']);
+
+/** Page faults with a fresh `served` counter each time faults are set. */
+function normalisePageFaults(pages) {
+	if (!Array.isArray(pages)) return [];
+	return pages.map((p) => {
+		if (!p || typeof p.path !== 'string' || !PAGE_FAULT_KINDS.has(p.kind)) {
+			throw new Error(
+				`page fault ${JSON.stringify(p)}: needs a path and a kind (${[...PAGE_FAULT_KINDS].join(', ')})`,
+			);
+		}
+		if (p.kind === 'removeUser' && p.userId === undefined) {
+			throw new Error(`page fault ${JSON.stringify(p)}: removeUser needs a userId`);
+		}
+		return {
+			path: p.path,
+			page: Number(p.page ?? 1),
+			kind: p.kind,
+			times: p.times === 'always' ? 'always' : Math.max(0, Number(p.times ?? 1)),
+			userId: p.userId,
+			served: 0,
+		};
+	});
+}
+
+/** The page fault that applies to this read of (path, page), counted as served; or null. */
+function takePageFault(pages, path, page) {
+	for (const p of pages || []) {
+		if (p.path !== path || p.page !== page) continue;
+		if (p.times !== 'always' && p.served >= p.times) continue;
+		p.served++;
+		return p;
+	}
+	return null;
 }
 
 /**
@@ -104,4 +149,4 @@ function truncateBody(text) {
 	return cut || '{';
 }
 
-module.exports = { createFaults, normaliseFaults, truncateBody, ERROR_STATUSES };
+module.exports = { createFaults, normaliseFaults, takePageFault, truncateBody, ERROR_STATUSES };

@@ -177,6 +177,23 @@ export interface FaultConfig {
 	storm?: { every: number; length: number; retryAfter?: number | null } | null;
 	/** Default 1. */
 	seed?: number;
+	/** Mailprotector only: faults on given list pages (not random, not in the reference). */
+	pages?: PageFault[];
+}
+/**
+ * A fault on one list page of the Mailprotector emulator, matched by path (no query) and page:
+ * - 'empty': 200 `[]` instead of the page (a transient empty page);
+ * - 'emptyBody': 200 with an empty body;
+ * - 'removeUser': the page is served, then user `userId` is deleted (offset pages shift).
+ * `times` (default 1) is how many reads of that page get the fault; 'always' = every read.
+ */
+export interface PageFault {
+	path: string;
+	/** Default 1. */
+	page?: number;
+	kind: 'empty' | 'emptyBody' | 'removeUser';
+	times?: number | 'always';
+	userId?: number;
 }
 export type Fault =
 	| { kind: 'storm'; status: 429; retryAfter: number | null }
@@ -189,6 +206,12 @@ export function createFaults(config?: FaultConfig): {
 	decide(): { delayMs: number; fault: Fault | null };
 };
 export function normaliseFaults(config?: FaultConfig): Required<FaultConfig>;
+/** The page fault for this read of (path, page), counted as served; null when none applies. */
+export function takePageFault(
+	pages: PageFault[] | undefined,
+	path: string,
+	page: number,
+): PageFault | null;
 export function truncateBody(text: string): string;
 export const ERROR_STATUSES: number[];
 
@@ -318,6 +341,8 @@ export interface MailprotectorEmulator extends EmulatorBase<
 > {
 	apiKey: string;
 	resellerId: number;
+	/** Every injected page fault served, in order (emptied by clearLog). */
+	pageFaultLog: Array<{ path: string; page: number; kind: PageFault['kind'] }>;
 }
 export function startMailprotector(
 	opts?: StartMailprotectorOptions,

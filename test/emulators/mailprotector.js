@@ -15,6 +15,7 @@
 
 const { startEmulatorServer } = require('./server');
 const { makeDataset, USER_TYPES, DOMAIN_STATUS } = require('./dataset');
+const { takePageFault } = require('./faults');
 
 const DEFAULT_OPTIONS = {
 	apiKey: 'mp-test-key',
@@ -347,6 +348,7 @@ async function startMailprotector(opts = {}) {
 		});
 	const state = new MailprotectorState(dataset);
 	let rateTimes = [];
+	const pageFaultLog = [];
 
 	const json = (status, body, headers) => ({ status, json: body, headers });
 	const notFound = () => json(404, { error: 'Not found' });
@@ -375,6 +377,16 @@ async function startMailprotector(opts = {}) {
 				total_pages: Math.max(1, Math.ceil(filtered.length / perPage)),
 			});
 		}
+		// Injected page faults (faults.js `pages`): not API behaviour, a flaky front end or a
+		// busy account. The X-Pagination header, when on, still tells the truth.
+		const fault = takePageFault(base.faults.pages, ctx.path, Number(pageRaw || 1));
+		if (fault) pageFaultLog.push({ path: ctx.path, page: Number(pageRaw || 1), kind: fault.kind });
+		if (fault?.kind === 'empty') return json(200, [], headers);
+		if (fault?.kind === 'emptyBody') {
+			return { status: 200, text: '', contentType: 'application/json; charset=utf-8', headers };
+		}
+		// The page is served as it was; the user is gone before the next read.
+		if (fault?.kind === 'removeUser') state.removeUser(fault.userId);
 		return json(200, slice, headers);
 	};
 
@@ -506,13 +518,18 @@ async function startMailprotector(opts = {}) {
 		log: base.log,
 		stats: base.stats,
 		options,
+		/** Every injected page fault served: { path, page, kind }. */
+		pageFaultLog,
 		setFaults: (f) => base.setFaults(f),
 		setOptions(o = {}) {
 			for (const k of Object.keys(o)) if (k in DEFAULT_OPTIONS) options[k] = o[k];
 			emu.apiKey = options.apiKey;
 			return options;
 		},
-		clearLog: () => base.clearLog(),
+		clearLog: () => {
+			pageFaultLog.length = 0;
+			base.clearLog();
+		},
 		close: () => base.close(),
 	};
 	return emu;

@@ -7,7 +7,7 @@ import { asNodeError, failureOf } from '../errors';
 import { mapConcurrent } from '../pacing';
 import type { MailprotectorClient } from './client';
 import type { ListResult } from './paginate';
-import type { Customer, Domain, User } from './schemas';
+import type { Customer, Domain, User, UserGroup } from './schemas';
 
 export interface WalkRequest {
 	rule: CountRule;
@@ -180,13 +180,26 @@ async function readChosen(
 	return out;
 }
 
+interface JoinSettings {
+	rule: CountRule;
+	includeZero: boolean;
+	withUsers: boolean;
+	itemIndex?: number;
+	/** Only these customers; undefined = every customer in the sources. */
+	wanted?: Set<string>;
+	/** Lists read already in this walk (confirmed), by domain and by group: not read twice. */
+	read: { groups: Map<string, UserGroup[]>; services: Map<string, string[]> };
+}
+
 /**
  * Reads what the count rule needs with as few calls as the rule allows and joins it into one
  * record per customer (domains, non-alias user groups with their services and user tallies):
  * - customers, domains and (for the users-based rules) users come from reseller-wide lists;
  * - user groups come from each non-alias domain only when every group matters (the user_count
  *   rule, or zero counts wanted); otherwise they are learned from the users' `user_group`;
- * - services are read only for groups that can contribute (or all of them for zero counts).
+ * - services are read only for groups that can contribute (or all of them for zero counts);
+ * - a customer that counts nothing (every item of it would be zeroed downstream) is read again
+ *   from its own lists first: a zero is confirmed by a targeted read.
  * A customer whose domain, group or service list answers 404 (deleted mid-walk) is skipped
  * and reported, never silently dropped.
  */
@@ -200,29 +213,57 @@ export async function walkReseller(
 	const resellerId = await checkReseller(client, itemIndex);
 	const withUsers = needsUsers(rule);
 	const chosen = request.customers === 'all' ? undefined : [...new Set(request.customers)];
+	const perCustomer = chosen !== undefined && chosen.length <= PER_CUSTOMER_LIMIT;
+	const settings: JoinSettings = {
+		rule,
+		includeZero,
+		withUsers,
+		itemIndex,
+		wanted: chosen ? new Set(chosen) : undefined,
+		read: { groups: new Map(), services: new Map() },
+	};
 
-	let sources: Sources;
+	let customers: Map<string, CustomerData>;
 	try {
-		sources =
-			chosen && chosen.length <= PER_CUSTOMER_LIMIT
-				? await readChosen(client, walk, chosen, withUsers, itemIndex)
-				: await readWide(client, walk, resellerId, withUsers, itemIndex);
+		const sources = perCustomer
+			? await readChosen(client, walk, chosen, withUsers, itemIndex)
+			: await readWide(client, walk, resellerId, withUsers, itemIndex);
+		const listed = new Set(sources.customers.map((c) => text(c.id)));
+		for (const id of chosen ?? []) {
+			if (!listed.has(id) && !walk.skipped.has(id)) {
+				walk.skip(id, 'not found among the reseller’s customers');
+			}
+		}
+		customers = await join(client, walk, sources, settings);
+		// Chosen customers were read from their own lists already.
+		if (!perCustomer) await confirmZeros(client, walk, customers, settings);
 	} catch (error) {
 		throw asNodeError(client.transport.node, error, itemIndex);
 	}
 
-	// Customers in scope, by id.
-	const wanted = chosen ? new Set(chosen) : undefined;
+	const skipped = [...walk.skipped].map(([customerId, reason]) => ({ customerId, reason }));
+	return {
+		customers: [...customers.values()].filter((c) => !walk.skipped.has(c.id)),
+		calls: client.transport.stats.calls - callsBefore,
+		complete: walk.complete && skipped.length === 0,
+		skipped,
+		notes: walk.notes,
+	};
+}
+
+/** Joins the lists into one record per customer, reading user groups and services as needed. */
+async function join(
+	client: MailprotectorClient,
+	walk: Walk,
+	sources: Sources,
+	settings: JoinSettings,
+): Promise<Map<string, CustomerData>> {
+	const { rule, includeZero, withUsers, itemIndex, wanted, read } = settings;
 	const customers = new Map<string, CustomerData>();
 	for (const c of sources.customers) {
 		const id = text(c.id);
 		if (wanted && !wanted.has(id)) continue;
 		customers.set(id, { id, name: c.name, domains: [], groups: [] });
-	}
-	for (const id of chosen ?? []) {
-		if (!customers.has(id) && !walk.skipped.has(id)) {
-			walk.skip(id, 'not found among the reseller’s customers');
-		}
 	}
 
 	// Domains, joined to their customer through `account`.
@@ -255,7 +296,11 @@ export async function walkReseller(
 			(o) => o.customer.id,
 			(o) => `the user groups of domain ${o.domain.name} answered 404: deleted during the walk`,
 			async ({ customer, domain }) => {
-				const list = walk.take(await client.listUserGroups(domain.id, { itemIndex }));
+				let list = read.groups.get(domain.id);
+				if (!list) {
+					list = walk.take(await client.listUserGroups(domain.id, { itemIndex }));
+					read.groups.set(domain.id, list);
+				}
 				for (const g of list) {
 					addGroup(customer, {
 						id: text(g.id),
@@ -314,17 +359,66 @@ export async function walkReseller(
 		(o) => o.customer.id,
 		(o) => `the services of user group ${o.group.id} answered 404: deleted during the walk`,
 		async ({ group }) => {
-			const list = walk.take(await client.listGroupServices(group.id, { itemIndex }));
-			group.serviceTypes = list.map((s) => s.service_type);
+			let types = read.services.get(group.id);
+			if (!types) {
+				const list = walk.take(await client.listGroupServices(group.id, { itemIndex }));
+				types = list.map((s) => s.service_type);
+				read.services.set(group.id, types);
+			}
+			group.serviceTypes = types;
 		},
 	);
+	return customers;
+}
 
-	const skipped = [...walk.skipped].map(([customerId, reason]) => ({ customerId, reason }));
-	return {
-		customers: [...customers.values()].filter((c) => !walk.skipped.has(c.id)),
-		calls: client.transport.stats.calls - callsBefore,
-		complete: walk.complete && skipped.length === 0,
-		skipped,
-		notes: walk.notes,
-	};
+/** Whether any item of the customer would carry a count above 0. */
+function countsSomething(customer: CustomerData, rule: CountRule): boolean {
+	return customer.groups.some((g) => g.serviceTypes.length > 0 && groupCount(g, rule) > 0);
+}
+
+/**
+ * A customer in the customer list that counts nothing would have every pair zeroed downstream,
+ * so it is read again from its own lists first (404: gone, and skipped as such). User groups and
+ * services read already are not read again: only the reseller-wide lists are bypassed. If that
+ * read counts something, the reseller-wide lists missed it: its own read is used and the walk
+ * is marked incomplete, so nothing is zeroed on the strength of it.
+ */
+async function confirmZeros(
+	client: MailprotectorClient,
+	walk: Walk,
+	customers: Map<string, CustomerData>,
+	settings: JoinSettings,
+): Promise<void> {
+	const { rule, withUsers, itemIndex } = settings;
+	const nothing = [...customers.values()].filter(
+		(c) => !walk.skipped.has(c.id) && !countsSomething(c, rule),
+	);
+	await walk.each(
+		nothing,
+		(c) => c.id,
+		(c) =>
+			`the lists of customer ${c.id} answered 404 when its zero counts were checked: deleted during the walk`,
+		async (customer) => {
+			// Its own lists answer 404 when the customer is gone: no separate GET of it is needed.
+			const options = { itemIndex };
+			const [domains, users] = await Promise.all([
+				client.listCustomerDomains(customer.id, options),
+				withUsers ? client.listCustomerUsers(customer.id, options) : undefined,
+			]);
+			const own: Sources = {
+				customers: [{ id: customer.id, name: customer.name }],
+				domains: walk.take(domains),
+				users: users ? walk.take(users) : [],
+			};
+			const again = (
+				await join(client, walk, own, { ...settings, wanted: new Set([customer.id]) })
+			).get(customer.id);
+			if (!again || !countsSomething(again, rule)) return;
+			customers.set(customer.id, again);
+			walk.complete = false;
+			walk.notes.push(
+				`Customer ${customer.id} (${customer.name}) counted nothing from the reseller-wide lists but does from its own lists (the account changed during the walk, or a list answered short): counted from its own lists; nothing will be zeroed for this walk`,
+			);
+		},
+	);
 }
