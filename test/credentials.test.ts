@@ -116,7 +116,7 @@ describe('credential classes', () => {
 	it('test requests are authenticated read-only GETs over the Base URL field', () => {
 		expect(mp.test.request).toMatchObject({
 			method: 'GET',
-			url: '=/api/v1/resellers/{{$credentials.resellerId}}',
+			url: '=/api/v1/resellers/{{String($credentials.resellerId).trim()}}',
 		});
 		expect(gr.test.request).toMatchObject({ method: 'GET', url: '/api/vendor-api/organization' });
 		for (const c of [mp, gr])

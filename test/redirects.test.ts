@@ -32,8 +32,7 @@ const seen = (arrivals: TrapArrival[]) => arrivals.map((a) => `${a.method} ${a.p
 
 const hintsOf = (result: RunResult, node: string): string[] =>
 	(
-		(result.run.data.resultData.runData[node]?.[0] as { hints?: NodeExecutionHint[] })?.hints ??
-		[]
+		(result.run.data.resultData.runData[node]?.[0] as { hints?: NodeExecutionHint[] })?.hints ?? []
 	).map((h) => h.message);
 
 const open: Array<{ close(): Promise<void> }> = [];

@@ -90,7 +90,7 @@ export function readBaseUrl(raw: unknown, credentialName: string): BaseUrl {
 	}
 	if (url.search || url.hash) {
 		throw new BaseUrlError(
-			`The ${credentialName} credential's Base URL "${url.origin}${url.pathname}" has a query or # part. Enter only ${url.origin} (e.g. ${example}).`,
+			`The ${credentialName} credential's Base URL "${url.origin}${url.pathname}" has a query or # part. Enter only the address, without a path: ${url.origin}.`,
 		);
 	}
 	const path = url.pathname.replace(/\/+$/, '');
@@ -102,7 +102,7 @@ export function readBaseUrl(raw: unknown, credentialName: string): BaseUrl {
 		};
 	}
 	throw new BaseUrlError(
-		`The ${credentialName} credential's Base URL "${url.origin}${path}" has a path (${path}). Enter only the address, ${url.origin} (e.g. ${example}), without a path.`,
+		`The ${credentialName} credential's Base URL "${url.origin}${path}" has a path (${path}). Enter only the address, without a path: ${url.origin}${url.origin === example ? '' : ` (${credentialName}'s own is ${example})`}.`,
 	);
 }
 

@@ -6,20 +6,21 @@ const MIN_SECRET_LENGTH = 4;
 
 /**
  * The forms a secret takes in an API's echo: as sent, URL-encoded (upper or lower hex), base64
- * without its padding (so the padded and unpadded forms both match) and base64url.
+ * with and without its padding, and base64url.
  */
 export function secretVariants(secret: string): string[] {
 	const out = new Set<string>();
 	for (const raw of [secret, secret.trim()]) {
-		if (raw.length < MIN_SECRET_LENGTH) continue;
-		const base = /^[A-Za-z0-9+/]+=+$/.test(raw) ? raw.replace(/=+$/, '') : raw;
-		out.add(base);
-		const encoded = encodeURIComponent(base);
-		out.add(encoded);
-		out.add(encoded.replace(/%[0-9A-F]{2}/g, (m) => m.toLowerCase()));
-		if (/[+/]/.test(base)) out.add(base.replace(/\+/g, '-').replace(/\//g, '_'));
+		const unpadded = /^[A-Za-z0-9+/]+=+$/.test(raw) ? raw.replace(/=+$/, '') : raw;
+		for (const form of [raw, unpadded]) {
+			out.add(form);
+			const encoded = encodeURIComponent(form);
+			out.add(encoded);
+			out.add(encoded.replace(/%[0-9A-F]{2}/g, (m) => m.toLowerCase()));
+			if (/[+/]/.test(form)) out.add(form.replace(/\+/g, '-').replace(/\//g, '_'));
+		}
 	}
-	// Longest first, so a secret that contains another is replaced whole.
+	// Longest first, so a padded or encoded form is replaced whole before its shorter relatives.
 	return [...out].filter((s) => s.length >= MIN_SECRET_LENGTH).sort((a, b) => b.length - a.length);
 }
 

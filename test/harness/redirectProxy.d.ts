@@ -21,7 +21,11 @@ export interface ProxyRule {
 	/** Appended to the Location (e.g. '?token=...'), to show a query never reaches a message. */
 	query?: string;
 	/** Answer this instead of the upstream. */
-	answer?: (req: ProxiedRequest) => { status: number; headers?: Record<string, string>; body?: unknown };
+	answer?: (req: ProxiedRequest) => {
+		status: number;
+		headers?: Record<string, string>;
+		body?: unknown;
+	};
 }
 
 export interface RedirectProxy {

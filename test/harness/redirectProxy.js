@@ -77,7 +77,10 @@ async function startRedirectProxy(options) {
 				body: body.toString('utf8'),
 			});
 			const payload = typeof answer.body === 'string' ? answer.body : JSON.stringify(answer.body);
-			res.writeHead(answer.status, { 'Content-Type': 'application/json', ...(answer.headers ?? {}) });
+			res.writeHead(answer.status, {
+				'Content-Type': 'application/json',
+				...(answer.headers ?? {}),
+			});
 			res.end(payload);
 			return;
 		}
