@@ -150,6 +150,8 @@ describe('Base URL rules', () => {
 		['http://127.0.0.1:123', 'http://127.0.0.1:123'],
 		['http://localhost', 'http://localhost'],
 		['http://[::1]:8', 'http://[::1]:8'],
+		[' https://emailservice.io/api/v1/ ', 'https://emailservice.io'],
+		['https://app.usegradient.com/api/vendor-api', 'https://app.usegradient.com'],
 	])('accepts %s', (raw, expected) => {
 		expect(checkBaseUrl(raw, 'Gradient')).toBe(expected);
 	});
@@ -160,6 +162,9 @@ describe('Base URL rules', () => {
 		['', /no Base URL/],
 		['   ', /no Base URL/],
 		[undefined, /no Base URL/],
+		['https://emailservice.io/login', /has a path \(\/login\)\. Enter only the address/],
+		['https://user:secret@emailservice.io', /user name or password/],
+		['https://emailservice.io/?key=1', /query or # part/],
 	])('refuses %p', (raw, message) => {
 		let caught: unknown;
 		try {

@@ -812,6 +812,17 @@ describe('transport: redirects, redaction, reachability, forgiving credentials',
 			},
 		);
 
+		it('a key pasted into the Base URL as well is not quoted back', async () => {
+			const { answers, stats } = await probe({
+				baseUrl: 'vk-test',
+				calls: [{}],
+			});
+			expect(stats.calls).toBe(0);
+			expect(answers[0].error).toBe(
+				'The Gradient credential\'s Base URL "[redacted]" is not a valid URL. Enter it as https://host, without a path.',
+			);
+		});
+
 		it('a Base URL with another path is refused, saying what to enter; nothing is sent', async () => {
 			const server = await serve([{ status: 200, body: {} }]);
 			const { answers, stats } = await probe({

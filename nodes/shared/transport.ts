@@ -232,9 +232,9 @@ export class Transport {
 			}
 			this.baseUrl = url;
 		} catch (error) {
-			throw new NodeOperationError(this.ctx.getNode(), (error as BaseUrlError).message, {
-				itemIndex,
-			});
+			// The message quotes the field: redacted, in case a key was pasted there as well.
+			const message = this.redactor.text((error as BaseUrlError).message);
+			throw new NodeOperationError(this.ctx.getNode(), message, { itemIndex });
 		}
 		return this.baseUrl;
 	}
