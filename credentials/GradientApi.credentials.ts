@@ -7,12 +7,15 @@ import type {
 	Icon,
 } from 'n8n-workflow';
 
-import { checkBaseUrl } from '../nodes/shared/baseUrl';
+import { TEST_BASE_URL, checkBaseUrl, noRedirects, redirectRules } from '../nodes/shared/baseUrl';
 
-/** GRADIENT-TOKEN is base64("<vendor key>:<partner key>"), with no "Basic" prefix. */
+/**
+ * GRADIENT-TOKEN is base64("<vendor key>:<partner key>"), with no "Basic" prefix. The keys are
+ * trimmed: a space pasted with a key would otherwise make a token Gradient refuses.
+ */
 export function gradientToken(vendorApiKey: unknown, partnerApiKey: unknown): string {
 	return Buffer.from(
-		`${String(vendorApiKey ?? '')}:${String(partnerApiKey ?? '')}`,
+		`${String(vendorApiKey ?? '').trim()}:${String(partnerApiKey ?? '').trim()}`,
 		'utf8',
 	).toString('base64');
 }
@@ -62,6 +65,7 @@ export class GradientApi implements ICredentialType {
 		requestOptions: IHttpRequestOptions,
 	): Promise<IHttpRequestOptions> => {
 		checkBaseUrl(requestOptions.baseURL ?? credentials.baseUrl, 'Gradient');
+		noRedirects(requestOptions);
 		requestOptions.headers = {
 			...(requestOptions.headers ?? {}),
 			Accept: 'application/json',
@@ -72,9 +76,10 @@ export class GradientApi implements ICredentialType {
 
 	test: ICredentialTestRequest = {
 		request: {
-			baseURL: '={{$credentials.baseUrl.replace(/\\/+$/, "")}}',
+			baseURL: TEST_BASE_URL,
 			url: '/api/vendor-api/organization',
 			method: 'GET',
+			disableFollowRedirect: true,
 		},
 		rules: [
 			{
@@ -93,6 +98,7 @@ export class GradientApi implements ICredentialType {
 						'Gradient refused the request (403: it flags unusual API traffic this way). Wait a while; contact Gradient support if it persists.',
 				},
 			},
+			...redirectRules('Gradient', 'https://app.usegradient.com'),
 		],
 	};
 }

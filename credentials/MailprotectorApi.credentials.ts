@@ -7,7 +7,7 @@ import type {
 	Icon,
 } from 'n8n-workflow';
 
-import { checkBaseUrl } from '../nodes/shared/baseUrl';
+import { TEST_BASE_URL, checkBaseUrl, noRedirects, redirectRules } from '../nodes/shared/baseUrl';
 
 export class MailprotectorApi implements ICredentialType {
 	name = 'mailprotectorApi';
@@ -54,19 +54,22 @@ export class MailprotectorApi implements ICredentialType {
 		requestOptions: IHttpRequestOptions,
 	): Promise<IHttpRequestOptions> => {
 		checkBaseUrl(requestOptions.baseURL ?? credentials.baseUrl, 'Mailprotector');
+		noRedirects(requestOptions);
 		requestOptions.headers = {
 			...(requestOptions.headers ?? {}),
 			Accept: 'application/json',
-			Authorization: `Bearer ${String(credentials.apiKey ?? '')}`,
+			// Trimmed: a key pasted with a space would otherwise be refused as wrong.
+			Authorization: `Bearer ${String(credentials.apiKey ?? '').trim()}`,
 		};
 		return requestOptions;
 	};
 
 	test: ICredentialTestRequest = {
 		request: {
-			baseURL: '={{$credentials.baseUrl.replace(/\\/+$/, "")}}',
-			url: '=/api/v1/resellers/{{$credentials.resellerId}}',
+			baseURL: TEST_BASE_URL,
+			url: '=/api/v1/resellers/{{String($credentials.resellerId).trim()}}',
 			method: 'GET',
+			disableFollowRedirect: true,
 		},
 		rules: [
 			{
@@ -85,6 +88,7 @@ export class MailprotectorApi implements ICredentialType {
 						'The key works but this Reseller ID is unknown to it. Check the Reseller ID (a number) and that the key belongs to that reseller.',
 				},
 			},
+			...redirectRules('Mailprotector', 'https://emailservice.io'),
 		],
 	};
 }

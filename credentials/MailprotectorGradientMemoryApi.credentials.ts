@@ -7,7 +7,7 @@ import type {
 	Icon,
 } from 'n8n-workflow';
 
-import { checkBaseUrl } from '../nodes/shared/baseUrl';
+import { checkBaseUrl, noRedirects } from '../nodes/shared/baseUrl';
 
 /**
  * An n8n API key for the billing memory table. The package declares its own credential because
@@ -48,10 +48,11 @@ export class MailprotectorGradientMemoryApi implements ICredentialType {
 		requestOptions: IHttpRequestOptions,
 	): Promise<IHttpRequestOptions> => {
 		checkBaseUrl(requestOptions.baseURL ?? credentials.baseUrl, 'n8n');
+		noRedirects(requestOptions);
 		requestOptions.headers = {
 			...(requestOptions.headers ?? {}),
 			Accept: 'application/json',
-			'X-N8N-API-KEY': String(credentials.apiKey ?? ''),
+			'X-N8N-API-KEY': String(credentials.apiKey ?? '').trim(),
 		};
 		return requestOptions;
 	};
@@ -62,6 +63,7 @@ export class MailprotectorGradientMemoryApi implements ICredentialType {
 			url: '/api/v1/data-tables',
 			qs: { limit: 1 },
 			method: 'GET',
+			disableFollowRedirect: true,
 		},
 		rules: [
 			{

@@ -116,7 +116,7 @@ describe('credential classes', () => {
 	it('test requests are authenticated read-only GETs over the Base URL field', () => {
 		expect(mp.test.request).toMatchObject({
 			method: 'GET',
-			url: '=/api/v1/resellers/{{$credentials.resellerId}}',
+			url: '=/api/v1/resellers/{{String($credentials.resellerId).trim()}}',
 		});
 		expect(gr.test.request).toMatchObject({ method: 'GET', url: '/api/vendor-api/organization' });
 		for (const c of [mp, gr])
@@ -150,6 +150,8 @@ describe('Base URL rules', () => {
 		['http://127.0.0.1:123', 'http://127.0.0.1:123'],
 		['http://localhost', 'http://localhost'],
 		['http://[::1]:8', 'http://[::1]:8'],
+		[' https://emailservice.io/api/v1/ ', 'https://emailservice.io'],
+		['https://app.usegradient.com/api/vendor-api', 'https://app.usegradient.com'],
 	])('accepts %s', (raw, expected) => {
 		expect(checkBaseUrl(raw, 'Gradient')).toBe(expected);
 	});
@@ -160,6 +162,9 @@ describe('Base URL rules', () => {
 		['', /no Base URL/],
 		['   ', /no Base URL/],
 		[undefined, /no Base URL/],
+		['https://emailservice.io/login', /has a path \(\/login\)\. Enter only the address/],
+		['https://user:secret@emailservice.io', /user name or password/],
+		['https://emailservice.io/?key=1', /query or # part/],
 	])('refuses %p', (raw, message) => {
 		let caught: unknown;
 		try {
@@ -258,5 +263,124 @@ describe('credential test requests through the engine', () => {
 		expect(result.error).toBeDefined();
 		expect(messageAndDescription(result.error)).toMatch(/https/);
 		assertNoSecrets(messageAndDescription(result.error));
+	});
+});
+
+describe('forgiving credentials, and no redirect in the credential test', () => {
+	const authenticate = (c: ICredentialType) =>
+		c.authenticate as (c: object, o: IHttpRequestOptions) => Promise<IHttpRequestOptions>;
+
+	it('authenticate trims the keys and turns redirects off', async () => {
+		const mp = await authenticate(new MailprotectorApi())(
+			{ ...credentialsFor().mailprotectorApi, apiKey: ' mp-test-key \n' },
+			{ url: '/x', baseURL: 'https://emailservice.io' },
+		);
+		expect(mp.headers?.Authorization).toBe('Bearer mp-test-key');
+		expect(mp).toMatchObject({
+			disableFollowRedirect: true,
+			maxRedirects: 0,
+			sendCredentialsOnCrossOriginRedirect: false,
+		});
+		const gr = await authenticate(new GradientApi())(
+			{
+				vendorApiKey: '\tvk-test ',
+				partnerApiKey: ' pk-test',
+				baseUrl: 'https://app.usegradient.com',
+			},
+			{ url: '/x', baseURL: 'https://app.usegradient.com' },
+		);
+		expect(gr.headers?.['GRADIENT-TOKEN']).toBe(TEST_GRADIENT_TOKEN);
+		expect(gr.disableFollowRedirect).toBe(true);
+		expect(gradientToken(' vk ', 'pk\n')).toBe(gradientToken('vk', 'pk'));
+	});
+
+	it.each([301, 302, 303, 307, 308])('both test requests have a rule for %i', (status) => {
+		for (const c of [new MailprotectorApi(), new GradientApi()]) {
+			const rule = (c.test.rules ?? []).find(
+				(r) => r.type === 'responseCode' && r.properties.value === status,
+			);
+			expect(String((rule?.properties as { message?: string })?.message)).toMatch(
+				/redirect .* never followed: the keys would go with it\. If .* moved, enter its new address in Base URL/,
+			);
+		}
+	});
+
+	describe('through the engine', () => {
+		const MP = 'https://mp.example.test';
+		const GR = 'https://gradient.example.test';
+		const ELSEWHERE = 'https://elsewhere.example.test';
+
+		beforeEach(() => {
+			nock.cleanAll();
+			nock.disableNetConnect();
+		});
+
+		afterEach(() => {
+			const pending = nock.pendingMocks();
+			nock.cleanAll();
+			nock.enableNetConnect();
+			expect(pending).toEqual([]);
+		});
+
+		it.each([
+			['Mailprotector', new MailprotectorApi(), MP, '/api/v1/resellers/1'],
+			['Gradient', new GradientApi(), GR, '/api/vendor-api/organization'],
+		])(
+			'%s: a redirect in the test request is not followed, so the key stays home',
+			async (_name, credential, host, path) => {
+				nock(host)
+					.get(path)
+					.reply(301, '', { Location: `${ELSEWHERE}${path}` });
+				const elsewhere = nock(ELSEWHERE).get(path).reply(200, { stolen: true });
+				const result = await runCredentialTest(credential, {
+					mailprotectorUrl: MP,
+					gradientUrl: GR,
+				});
+				expect(elsewhere.isDone()).toBe(false);
+				nock.cleanAll();
+				expect(result.error).toMatchObject({ name: 'NodeApiError', httpCode: '301' });
+				expect(result.output('Credential Probe')).toEqual([]);
+				assertNoSecretsIn(result.error);
+			},
+		);
+
+		it.each([
+			['Mailprotector', new MailprotectorApi(), '/api/v1/resellers/1', '/api/v1/'],
+			['Gradient', new GradientApi(), '/api/vendor-api/organization', '/api/vendor-api'],
+		])(
+			'%s: the test URL drops an API path pasted into the Base URL (%s)',
+			async (_name, credential, path, suffix) => {
+				const host = 'https://paste.example.test';
+				nock(host).get(path).reply(200, { ok: true });
+				const result = await runCredentialTest(credential, {
+					mailprotectorUrl: ` ${host}${suffix} `,
+					gradientUrl: ` ${host}${suffix} `,
+				});
+				expect(result.error).toBeUndefined();
+			},
+		);
+
+		it('Mailprotector: the Reseller ID and the key are trimmed in the test request', async () => {
+			nock(MP)
+				.get('/api/v1/resellers/1')
+				.matchHeader('authorization', 'Bearer mp-test-key')
+				.reply(200, { id: 1 });
+			const credential = new MailprotectorApi();
+			const workflow = chain([
+				{ name: 'Credential Probe', type: PROBE_TYPE, credentials: ['mailprotectorApi'] },
+			]);
+			const credentials = credentialsFor({ mailprotectorUrl: MP });
+			credentials.mailprotectorApi = {
+				...credentials.mailprotectorApi,
+				apiKey: ' mp-test-key ',
+				resellerId: ' 1 ',
+			};
+			const result = await runWorkflow({
+				workflow,
+				nodeTypes: { [PROBE_TYPE]: credentialTestNode(credential) },
+				credentials,
+			});
+			expect(result.error).toBeUndefined();
+		});
 	});
 });

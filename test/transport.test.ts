@@ -6,9 +6,11 @@ import type {
 	INodeExecutionData,
 	INodeType,
 	INodeTypeDescription,
+	NodeExecutionHint,
 } from 'n8n-workflow';
 
 import type { ApiName } from '../nodes/shared/errors';
+import { apiError } from '../nodes/shared/errors';
 import {
 	GRADIENT_DEFAULTS,
 	MAILPROTECTOR_DEFAULTS,
@@ -23,6 +25,7 @@ import { chain, credentialsFor } from './harness/fixtures';
 import { TEST_GRADIENT_TOKEN, assertNoSecrets, assertNoSecretsIn } from './harness/leaks';
 import { maxInWindow, startScriptedServer, unusedPort } from './harness/scriptedServer';
 import type { Script, ScriptedServer } from './harness/scriptedServer';
+import { startUntrustedTls } from './harness/untrustedTls';
 
 const PROBE_TYPE = 'test.transportProbe';
 const PROBE_NAME = 'Transport Probe';
@@ -130,6 +133,8 @@ async function probe(options: {
 	calls: Array<Partial<Call>>;
 	settings?: Partial<TransportSettings>;
 	continueOnFail?: boolean;
+	/** Credential fields over the test ones (both types). */
+	credentials?: Record<string, string>;
 }): Promise<ProbeResult> {
 	const api = options.api ?? 'Gradient';
 	const calls = options.calls.map((call) => ({ method: 'GET', path: '/api/test', ...call }));
@@ -146,13 +151,17 @@ async function probe(options: {
 			continueOnFail: options.continueOnFail ?? true,
 		},
 	]);
+	const credentials = credentialsFor({
+		mailprotectorUrl: options.baseUrl,
+		gradientUrl: options.baseUrl,
+	});
+	for (const type of ['mailprotectorApi', 'gradientApi'] as const) {
+		credentials[type] = { ...credentials[type], ...(options.credentials ?? {}) };
+	}
 	const result = await runWorkflow({
 		workflow,
 		nodeTypes: { [PROBE_TYPE]: new TransportProbe() },
-		credentials: credentialsFor({
-			mailprotectorUrl: options.baseUrl,
-			gradientUrl: options.baseUrl,
-		}),
+		credentials,
 	});
 	const items = result.output(PROBE_NAME).map((item) => item.json);
 	const statsItem = items.find((json) => json.stats !== undefined);
@@ -408,8 +417,12 @@ describe('transport through the engine', () => {
 				baseUrl: `http://127.0.0.1:${port}`,
 				calls: [{ path: '/api/vendor-api/organization' }],
 			});
-			expect(answers[0].error).toMatch(/Could not reach Gradient .*\(ECONNREFUSED\)/);
-			expect(answers[0].description).toMatch(/Base URL/);
+			expect(answers[0].error).toBe(
+				`Cannot reach 127.0.0.1:${port}: nothing answers at that address (ECONNREFUSED), on GET /api/vendor-api/organization`,
+			);
+			expect(answers[0].description).toBe(
+				"Nothing answered at the credential's Base URL. Check the Base URL in the Gradient credential (by default https://app.usegradient.com), its port, and that n8n can reach it.",
+			);
 		});
 
 		it('an http Base URL to a public host asks for https and sends nothing', async () => {
@@ -523,5 +536,304 @@ describe('(g) retryAfterMs and backoffMs', () => {
 			expect(value).toBeGreaterThanOrEqual(step / 2);
 			expect(value).toBeLessThanOrEqual(step);
 		}
+	});
+});
+
+describe('transport: redirects, redaction, reachability, forgiving credentials', () => {
+	const servers: Array<{ close(): Promise<void> }> = [];
+
+	async function serve(script: Script): Promise<ScriptedServer> {
+		const server = await startScriptedServer(script);
+		servers.push(server);
+		return server;
+	}
+
+	const hintsOf = (result: RunResult): string[] =>
+		(
+			(result.run.data.resultData.runData[PROBE_NAME]?.[0] as { hints?: NodeExecutionHint[] })
+				?.hints ?? []
+		).map((h) => h.message);
+
+	beforeEach(() => {
+		nock.cleanAll();
+		nock.disableNetConnect();
+		nock.enableNetConnect('127.0.0.1');
+	});
+
+	afterEach(async () => {
+		await Promise.all(servers.splice(0).map(async (server) => await server.close()));
+		const pending = nock.pendingMocks();
+		nock.cleanAll();
+		nock.enableNetConnect();
+		expect(pending).toEqual([]);
+	});
+
+	describe('(h) a redirect is never followed', () => {
+		it.each([301, 302, 303, 307, 308])(
+			'%i to another origin: one attempt, nothing reaches the target, the error names it',
+			async (status) => {
+				const target = await serve([{ status: 200, body: { taken: true } }]);
+				const server = await serve([
+					{
+						status,
+						headers: { Location: `${target.url}/api/vendor-api/organization?token=q-secret#x` },
+					},
+				]);
+				const { answers, stats } = await probe({
+					baseUrl: server.url,
+					calls: [{ method: 'POST', path: '/api/vendor-api/organization', body: { a: 1 } }],
+				});
+				expect(target.arrivals).toEqual([]);
+				expect(server.arrivals).toHaveLength(1);
+				expect(stats).toMatchObject({ calls: 1, retries: 0 });
+				expect(answers[0]).toMatchObject({ ok: false, httpCode: String(status) });
+				expect(answers[0].error).toBe(
+					`Gradient answered POST /api/vendor-api/organization with a redirect (${status}) to ${target.url}/api/vendor-api/organization; it was not followed`,
+				);
+				expect(answers[0].description).toBe(
+					`The package never follows a redirect: the keys would travel with it, and a write could turn into a read. Gradient did not accept this call. If Gradient moved, put ${target.url} in the Base URL of the Gradient credential; if you did not expect ${target.url.slice(7)}, leave the Base URL as it is and check any proxy between n8n and Gradient.`,
+				);
+				expect(`${answers[0].error} ${answers[0].description}`).not.toMatch(/q-secret|#x/);
+			},
+		);
+
+		it('a relative Location on the same origin says to check the Base URL has no path', async () => {
+			const server = await serve([{ status: 301, headers: { Location: '/api/v2/resellers/1' } }]);
+			const { answers } = await probe({
+				api: 'Mailprotector',
+				baseUrl: server.url,
+				calls: [{ path: '/api/v1/resellers/1' }],
+			});
+			expect(server.arrivals).toHaveLength(1);
+			expect(answers[0].error).toBe(
+				`Mailprotector answered GET /api/v1/resellers/1 with a redirect (301) to ${server.url}/api/v2/resellers/1; it was not followed`,
+			);
+			expect(answers[0].description).toContain(
+				`The redirect stays on ${server.url} but moves the path: check that the Base URL in the Mailprotector credential is only ${server.url}, without a path.`,
+			);
+		});
+
+		it('a redirect from https to plain http is refused, saying the keys would cross unencrypted', async () => {
+			const server = await serve([
+				{ status: 302, headers: { Location: 'http://app.usegradient.com/api/vendor-api' } },
+			]);
+			const { answers } = await probe({
+				baseUrl: server.url,
+				calls: [{ path: '/api/vendor-api' }],
+			});
+			expect(answers[0].error).toContain('to http://app.usegradient.com/api/vendor-api;');
+			expect(answers[0].description).toContain(
+				'It points at plain http, where the keys would cross the network unencrypted.',
+			);
+		});
+
+		it('a 3xx without a Location still fails once, with the Base URL to check', async () => {
+			const server = await serve([{ status: 302 }]);
+			const { answers, stats } = await probe({ baseUrl: server.url, calls: [{}] });
+			expect(stats.calls).toBe(1);
+			expect(answers[0].error).toBe(
+				'Gradient answered GET /api/test with a redirect (302) to an address it did not give; it was not followed',
+			);
+			expect(answers[0].description).toMatch(/Check the Base URL in the Gradient credential/);
+		});
+	});
+
+	describe('(i) secrets an API echoes are redacted', () => {
+		const lowerHex = (text: string) => text.replace(/%[0-9A-F]{2}/g, (m) => m.toLowerCase());
+		// Keys whose token has +, / and = in it, so the URL-encoded forms differ from the raw one.
+		const keys = {
+			vendorApiKey: 'vk-echo>>>?',
+			partnerApiKey: 'pk-echo???>',
+			apiKey: 'mp-echo-k/y+',
+		};
+		const token = Buffer.from(`${keys.vendorApiKey}:${keys.partnerApiKey}`).toString('base64');
+		const variants = [
+			keys.vendorApiKey,
+			keys.partnerApiKey,
+			keys.apiKey,
+			token,
+			token.replace(/=+$/, ''),
+			encodeURIComponent(token),
+			lowerHex(encodeURIComponent(token)),
+			encodeURIComponent(keys.apiKey),
+			token.replace(/\+/g, '-').replace(/\//g, '_'),
+		];
+		const clean = (text: unknown) => {
+			const found = variants.filter((v) => JSON.stringify(text ?? '').includes(v));
+			expect(found).toEqual([]);
+		};
+
+		it('has keys that exercise every variant', () => {
+			expect(token).toMatch(/[+/]/);
+			expect(token).toMatch(/=$/);
+			expect(encodeURIComponent(token)).not.toBe(token);
+		});
+
+		it.each([400, 500])('Gradient %i echoing the token and the keys', async (status) => {
+			const server = await serve((arrival) => ({
+				status,
+				body: {
+					message: `bad token ${String(arrival.headers['gradient-token'])} (${encodeURIComponent(token)}, ${lowerHex(encodeURIComponent(token))}) for ${keys.vendorApiKey}:${keys.partnerApiKey}, url-safe ${token.replace(/\+/g, '-').replace(/\//g, '_')}`,
+				},
+			}));
+			const { answers, result } = await probe({
+				baseUrl: server.url,
+				calls: [{ method: 'POST', path: '/api/vendor-api/service/7/count', body: {} }],
+				credentials: keys,
+			});
+			expect(server.arrivals[0].headers['gradient-token']).toBe(token);
+			expect(answers[0].description).toContain('bad token [redacted] ([redacted], [redacted])');
+			clean(answers);
+			clean(result.run.data.resultData);
+		});
+
+		it('Mailprotector 401 echoing the Bearer header', async () => {
+			const server = await serve((arrival) => ({
+				status: 401,
+				body: {
+					error: `no such key: ${String(arrival.headers.authorization)} / ${encodeURIComponent(keys.apiKey)}`,
+				},
+			}));
+			const { answers, result } = await probe({
+				api: 'Mailprotector',
+				baseUrl: server.url,
+				calls: [{ path: '/api/v1/resellers/1' }],
+				credentials: keys,
+			});
+			expect(server.arrivals[0].headers.authorization).toBe(`Bearer ${keys.apiKey}`);
+			expect(answers[0].description).toContain('no such key: Bearer [redacted] / [redacted]');
+			clean(answers);
+			clean(result.run.data.resultData);
+		});
+
+		it('an answer a call accepts (404) and a 2xx body are redacted too', async () => {
+			const server = await serve([
+				{ status: 404, body: { message: `account unknown for ${token}` } },
+				{ status: 200, body: { data: { note: `debug ${keys.partnerApiKey}`, ok: 1 } } },
+			]);
+			const { answers } = await probe({
+				baseUrl: server.url,
+				calls: [{ accept: [404] }],
+				credentials: keys,
+			});
+			expect(answers[0].body).toEqual({ message: 'account unknown for [redacted]' });
+			const second = await probe({ baseUrl: server.url, calls: [{}], credentials: keys });
+			expect(second.answers[0].body).toEqual({ data: { note: 'debug [redacted]', ok: 1 } });
+		});
+	});
+
+	describe('(j) an address that cannot be reached says which and how to fix it', () => {
+		it('a host name that does not resolve (ENOTFOUND)', async () => {
+			// .invalid never resolves (RFC 6761); an offline resolver may say EAI_AGAIN instead.
+			nock.enableNetConnect('mailprotector.example.invalid');
+			const { answers } = await probe({
+				api: 'Mailprotector',
+				baseUrl: 'https://mailprotector.example.invalid',
+				calls: [{ path: '/api/v1/resellers/1' }],
+			});
+			expect(answers[0].error).toMatch(
+				/^Cannot reach mailprotector\.example\.invalid: the host name does not resolve \((ENOTFOUND|EAI_AGAIN)\), on GET \/api\/v1\/resellers\/1/,
+			);
+			expect(answers[0].description).toBe(
+				'Check the spelling of the Base URL in the Mailprotector credential (by default https://emailservice.io), and that the n8n host can resolve names (DNS).',
+			);
+		});
+
+		it.each([
+			'CERT_HAS_EXPIRED',
+			'UNABLE_TO_VERIFY_LEAF_SIGNATURE',
+			'ERR_TLS_CERT_ALTNAME_INVALID',
+		])('a certificate error (%s) names the host and the fix', (code) => {
+			const error = apiError({ name: 'n' } as never, {
+				api: 'Gradient',
+				endpoint: 'GET /api/vendor-api/organization',
+				origin: 'https://gradient.example.test',
+				code,
+				attempts: 1,
+				kind: 'network',
+			});
+			expect(error.message).toBe(
+				`Cannot reach gradient.example.test: its TLS certificate is not trusted (${code}), on GET /api/vendor-api/organization`,
+			);
+			expect(error.description).toMatch(/NODE_EXTRA_CA_CERTS/);
+			expect(error.description).toMatch(/https:\/\/app\.usegradient\.com/);
+		});
+
+		it('a real self-signed certificate (DEPTH_ZERO_SELF_SIGNED_CERT), not retried', async () => {
+			const tls = await startUntrustedTls();
+			servers.push(tls);
+			const { answers, stats } = await probe({
+				baseUrl: tls.url,
+				calls: [{ path: '/api/vendor-api/organization' }],
+			});
+			expect(stats).toMatchObject({ calls: 1, retries: 0 });
+			expect(answers[0].error).toBe(
+				`Cannot reach ${tls.url.slice(8)}: its TLS certificate is not trusted (DEPTH_ZERO_SELF_SIGNED_CERT), on GET /api/vendor-api/organization`,
+			);
+		});
+	});
+
+	describe('(k) forgiving credentials', () => {
+		it('trims spaces around the keys before they are sent', async () => {
+			const server = await serve([{ status: 200, body: {} }]);
+			await probe({
+				baseUrl: server.url,
+				calls: [{}],
+				credentials: { vendorApiKey: '  vk-test ', partnerApiKey: 'pk-test\n' },
+			});
+			expect(server.arrivals[0].headers['gradient-token']).toBe(TEST_GRADIENT_TOKEN);
+			await probe({
+				api: 'Mailprotector',
+				baseUrl: server.url,
+				calls: [{}],
+				credentials: { apiKey: ' mp-test-key\t' },
+			});
+			expect(server.arrivals[1].headers.authorization).toBe('Bearer mp-test-key');
+		});
+
+		it.each([
+			['Gradient', '/api/vendor-api/', '/api/vendor-api'],
+			['Mailprotector', '/api/v1', '/api/v1'],
+			['Mailprotector', '/API/v1/resellers/1//', '/API/v1/resellers/1'],
+		] as Array<[ApiName, string, string]>)(
+			'%s Base URL with the API path %s: stripped, with a note',
+			async (api, suffix, path) => {
+				const server = await serve([{ status: 200, body: {} }]);
+				const { answers, result } = await probe({
+					api,
+					baseUrl: ` ${server.url}${suffix} `,
+					calls: [{ path: '/api/v1/resellers/1' }],
+				});
+				expect(answers[0]).toMatchObject({ ok: true });
+				expect(server.arrivals[0].path).toBe('/api/v1/resellers/1');
+				expect(hintsOf(result)).toEqual([
+					`The ${api} credential's Base URL ends in the API path "${path}"; the package adds the paths itself, so it used ${server.url}. Enter ${server.url} in the credential to remove this note.`,
+				]);
+			},
+		);
+
+		it('a key pasted into the Base URL as well is not quoted back', async () => {
+			const { answers, stats } = await probe({
+				baseUrl: 'vk-test',
+				calls: [{}],
+			});
+			expect(stats.calls).toBe(0);
+			expect(answers[0].error).toBe(
+				'The Gradient credential\'s Base URL "[redacted]" is not a valid URL. Enter it as https://host, without a path.',
+			);
+		});
+
+		it('a Base URL with another path is refused, saying what to enter; nothing is sent', async () => {
+			const server = await serve([{ status: 200, body: {} }]);
+			const { answers, stats } = await probe({
+				baseUrl: `${server.url}/dashboard`,
+				calls: [{}],
+			});
+			expect(stats.calls).toBe(0);
+			expect(server.arrivals).toEqual([]);
+			expect(answers[0].error).toBe(
+				`The Gradient credential's Base URL "${server.url}/dashboard" has a path (/dashboard). Enter only the address, without a path: ${server.url} (Gradient's own is https://app.usegradient.com).`,
+			);
+		});
 	});
 });

@@ -1,6 +1,9 @@
 import { NodeApiError, NodeOperationError } from 'n8n-workflow';
 import type { INode, JsonObject } from 'n8n-workflow';
 
+import { DEFAULT_BASE_URLS, httpAllowed } from './baseUrl';
+import type { Redactor } from './redact';
+
 export type ApiName = 'Mailprotector' | 'Gradient' | 'n8n';
 
 /** What went wrong with one call, after retries; never holds a key or a header value. */
@@ -11,7 +14,11 @@ export interface CallFailure {
 	code?: string;
 	apiMessage?: string;
 	attempts: number;
-	kind: 'status' | 'network' | 'malformed' | 'shape';
+	kind: 'status' | 'network' | 'malformed' | 'shape' | 'redirect';
+	/** The origin the call went to (scheme://host[:port]). */
+	origin?: string;
+	/** Where a redirect pointed: origin and path only (a query may hold a secret). */
+	location?: string;
 }
 
 const WHERE_KEYS: Record<ApiName, string> = {
@@ -22,16 +29,80 @@ const WHERE_KEYS: Record<ApiName, string> = {
 	n8n: 'Check the API Key in the Billing Memory (n8n API) credential: in n8n, Settings > n8n API > Create an API key (with the data table scopes), and that its Base URL is this n8n.',
 };
 
+const CERT_CODE =
+	/^(CERT_|UNABLE_TO_(GET|VERIFY)|DEPTH_ZERO_SELF_SIGNED_CERT|SELF_SIGNED_CERT_IN_CHAIN|ERR_TLS_|HOSTNAME_MISMATCH|ERR_SSL_)/;
+
+/** What a connection error code means, in a few words, and the fix; undefined for transient ones. */
+function unreachable(f: CallFailure): { what: string; fix: string } | undefined {
+	const code = f.code ?? '';
+	const where = `the Base URL in the ${f.api} credential (by default ${DEFAULT_BASE_URLS[f.api]})`;
+	if (code === 'ECONNREFUSED') {
+		return {
+			what: 'nothing answers at that address (ECONNREFUSED)',
+			fix: `Nothing answered at the credential's Base URL. Check ${where}, its port, and that n8n can reach it.`,
+		};
+	}
+	if (code === 'ENOTFOUND' || code === 'EAI_AGAIN') {
+		return {
+			what: `the host name does not resolve (${code})`,
+			fix: `Check the spelling of ${where}, and that the n8n host can resolve names (DNS).`,
+		};
+	}
+	if (CERT_CODE.test(code)) {
+		return {
+			what: `its TLS certificate is not trusted (${code})`,
+			fix: `Check that ${where} is the API's own address, not a proxy or a sign-in page. If a TLS-inspecting proxy sits between n8n and ${f.api}, give n8n that proxy's CA certificate (NODE_EXTRA_CA_CERTS); never turn certificate checks off, the keys travel in the headers.`,
+		};
+	}
+	return undefined;
+}
+
+/** The Base URL advice for a redirect: where it points decides what the user should do. */
+function redirectAdvice(f: CallFailure): string {
+	const never = `The package never follows a redirect: the keys would travel with it, and a write could turn into a read. ${f.api} did not accept this call.`;
+	const to = parseUrl(f.location);
+	if (!to) {
+		return `${never} Check the Base URL in the ${f.api} credential (by default ${DEFAULT_BASE_URLS[f.api]}) and any proxy between n8n and ${f.api}.`;
+	}
+	if (to.origin === f.origin) {
+		return `${never} The redirect stays on ${to.origin} but moves the path: check that the Base URL in the ${f.api} credential is only ${to.origin}, without a path. If it is, the API may have changed; please report this.`;
+	}
+	if (!httpAllowed(to, f.api)) {
+		return `${never} It points at plain http, where the keys would cross the network unencrypted. Keep the Base URL in the ${f.api} credential on https (by default ${DEFAULT_BASE_URLS[f.api]}) and check any proxy between n8n and ${f.api}.`;
+	}
+	return `${never} If ${f.api} moved, put ${to.origin} in the Base URL of the ${f.api} credential; if you did not expect ${to.host}, leave the Base URL as it is and check any proxy between n8n and ${f.api}.`;
+}
+
+function parseUrl(text: string | undefined): URL | undefined {
+	if (!text) return undefined;
+	try {
+		return new URL(text);
+	} catch {
+		return undefined;
+	}
+}
+
 function hint(f: CallFailure): { message: string; description: string } {
 	const said = f.apiMessage ? ` ${f.api} said: "${f.apiMessage}".` : '';
 	const tries = f.attempts > 1 ? ` (after ${f.attempts} attempts)` : '';
+	if (f.kind === 'redirect') {
+		return {
+			message: `${f.api} answered ${f.endpoint} with a redirect (${f.status ?? '3xx'}) to ${f.location ?? 'an address it did not give'}; it was not followed`,
+			description: redirectAdvice(f),
+		};
+	}
 	if (f.kind === 'network') {
+		const host = parseUrl(f.origin)?.host;
+		const cause = unreachable(f);
+		if (cause && host) {
+			return {
+				message: `Cannot reach ${host}: ${cause.what}, on ${f.endpoint}${tries}`,
+				description: cause.fix,
+			};
+		}
 		return {
 			message: `Could not reach ${f.api} for ${f.endpoint} (${f.code ?? 'network error'})${tries}`,
-			description:
-				f.code === 'ECONNREFUSED' || f.code === 'ENOTFOUND' || f.code === 'EAI_AGAIN'
-					? `Nothing answered at the credential's Base URL. Check the Base URL in the ${f.api} credential.`
-					: `The connection failed repeatedly. Check the network or proxy between n8n and ${f.api}, then run again; nothing was lost, the failed items are listed.`,
+			description: `The connection failed repeatedly. Check the network or proxy between n8n and ${f.api}, then run again; nothing was lost, the failed items are listed.`,
 		};
 	}
 	if (f.kind === 'malformed') {
@@ -101,18 +172,32 @@ function hint(f: CallFailure): { message: string; description: string } {
 	};
 }
 
-export function apiError(node: INode, failure: CallFailure, itemIndex?: number): NodeApiError {
-	const { message, description } = hint(failure);
-	const error = new NodeApiError(node, { ...failure } as unknown as JsonObject, {
+/**
+ * The error for a failed call. With a redactor (the transport always passes its own), every text
+ * in it, the API's words included, has the credential's secrets replaced.
+ */
+export function apiError(
+	node: INode,
+	failure: CallFailure,
+	itemIndex?: number,
+	redactor?: Redactor,
+): NodeApiError {
+	const f = redactor ? redactor.value(failure) : failure;
+	let { message, description } = hint(f);
+	if (redactor) {
+		message = redactor.text(message);
+		description = redactor.text(description);
+	}
+	const error = new NodeApiError(node, { ...f } as unknown as JsonObject, {
 		message,
 		description,
-		httpCode: failure.status ? String(failure.status) : undefined,
+		httpCode: f.status ? String(f.status) : undefined,
 		itemIndex,
 	});
 	// NodeApiError may keep its generic title; the specific text must win.
 	error.message = message;
 	error.description = description;
-	error.context.failure = failure as unknown as JsonObject;
+	error.context.failure = f as unknown as JsonObject;
 	return error;
 }
 

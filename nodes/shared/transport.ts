@@ -1,6 +1,7 @@
 import { NodeOperationError, sleep } from 'n8n-workflow';
 import type {
 	IAdditionalCredentialOptions,
+	ICredentialDataDecryptedObject,
 	IDataObject,
 	IExecuteFunctions,
 	IHttpRequestMethods,
@@ -9,10 +10,12 @@ import type {
 	INode,
 } from 'n8n-workflow';
 
-import { BaseUrlError, checkBaseUrl } from './baseUrl';
+import { gradientToken } from '../../credentials/GradientApi.credentials';
+import { BaseUrlError, readBaseUrl } from './baseUrl';
 import type { ApiName, CallFailure } from './errors';
 import { apiError } from './errors';
 import { Limiter, Pacer } from './pacing';
+import { Redactor } from './redact';
 
 export type RequestContext = IExecuteFunctions | ILoadOptionsFunctions;
 
@@ -91,6 +94,17 @@ const RETRY_CODES = new Set([
 	'ERR_SOCKET_CONNECTION_TIMEOUT',
 ]);
 
+/** Where a redirect points, as origin and path: its query or user part may hold a secret. */
+export function redirectTarget(location: unknown, from: string): string | undefined {
+	if (typeof location !== 'string' || !location.trim()) return undefined;
+	try {
+		const url = new URL(location.trim(), from);
+		return `${url.origin}${url.pathname}`;
+	} catch {
+		return undefined;
+	}
+}
+
 /** Retry-After as seconds or an HTTP date, in ms from now; undefined when absent or unreadable. */
 export function retryAfterMs(value: unknown, now = Date.now()): number | undefined {
 	if (typeof value !== 'string' && typeof value !== 'number') return undefined;
@@ -129,10 +143,15 @@ function lowerHeaders(headers: unknown): Record<string, string> {
 	return out;
 }
 
+// Node's connection codes (ECONNREFUSED, ERR_TLS_...) and OpenSSL's certificate verdicts.
+const CONNECTION_CODE =
+	/^(E[A-Z_]+|CERT_[A-Z_]+|UNABLE_TO_[A-Z_]+|DEPTH_ZERO_SELF_SIGNED_CERT|SELF_SIGNED_CERT_IN_CHAIN|HOSTNAME_MISMATCH)$/;
+
 function networkCode(error: unknown): string | undefined {
 	const e = error as { code?: unknown; cause?: { code?: unknown; cause?: { code?: unknown } } };
-	const code = e?.cause?.code ?? e?.code ?? e?.cause?.cause?.code;
-	if (typeof code === 'string' && /^E[A-Z_]+$/.test(code)) return code;
+	for (const code of [e?.cause?.code, e?.code, e?.cause?.cause?.code]) {
+		if (typeof code === 'string' && CONNECTION_CODE.test(code)) return code;
+	}
 	const text = String((error as Error)?.message ?? '');
 	if (/socket hang up/i.test(text)) return 'ECONNRESET';
 	if (/timeout/i.test(text)) return 'ETIMEDOUT';
@@ -156,6 +175,9 @@ export class Transport {
 
 	private credentials?: Promise<IAdditionalCredentialOptions>;
 
+	/** The credential's secrets, to take out of every text an API sends back. */
+	private redactor = new Redactor([]);
+
 	private halted?: Error;
 
 	constructor(
@@ -175,9 +197,11 @@ export class Transport {
 		return this.ctx.getNode();
 	}
 
+	/** A field of the credential; text is trimmed (a key or ID pasted with a space still works). */
 	async credentialField(name: string): Promise<unknown> {
 		const { credentialsDecrypted } = await this.decryptedCredentials();
-		return credentialsDecrypted?.data?.[name];
+		const value = credentialsDecrypted?.data?.[name];
+		return typeof value === 'string' ? value.trim() : value;
 	}
 
 	/**
@@ -188,6 +212,7 @@ export class Transport {
 	private async decryptedCredentials(): Promise<IAdditionalCredentialOptions> {
 		this.credentials ??= this.ctx.getCredentials(this.credentialType).then((data) => {
 			const ref = this.ctx.getNode().credentials?.[this.credentialType];
+			this.redactor = new Redactor(secretsOf(this.credentialType, data));
 			return {
 				credentialsDecrypted: {
 					id: ref?.id ?? '',
@@ -204,11 +229,15 @@ export class Transport {
 		if (this.baseUrl) return this.baseUrl;
 		const raw = await this.credentialField('baseUrl');
 		try {
-			this.baseUrl = checkBaseUrl(raw, this.api);
+			const { url, note } = readBaseUrl(raw, this.api);
+			if (note && 'addExecutionHints' in this.ctx) {
+				this.ctx.addExecutionHints({ message: note, type: 'warning', location: 'outputPane' });
+			}
+			this.baseUrl = url;
 		} catch (error) {
-			throw new NodeOperationError(this.ctx.getNode(), (error as BaseUrlError).message, {
-				itemIndex,
-			});
+			// The message quotes the field: redacted, in case a key was pasted there as well.
+			const message = this.redactor.text((error as BaseUrlError).message);
+			throw new NodeOperationError(this.ctx.getNode(), message, { itemIndex });
 		}
 		return this.baseUrl;
 	}
@@ -247,13 +276,17 @@ export class Transport {
 			json: true,
 			returnFullResponse: true,
 			ignoreHttpStatusErrors: true,
+			// A redirect would carry the keys to another origin and turn a POST into a GET.
+			disableFollowRedirect: true,
+			maxRedirects: 0,
 			timeout: s.timeoutMs,
 		};
 		if (call.body !== undefined) {
 			options.body = call.body as IDataObject;
 			options.headers = { 'Content-Type': 'application/json' };
 		}
-		let last: CallFailure = { api: this.api, endpoint, attempts: 0, kind: 'network' };
+		const origin = baseURL;
+		let last: CallFailure = { api: this.api, endpoint, origin, attempts: 0, kind: 'network' };
 		for (let attempt = 0; attempt <= s.maxRetries; attempt++) {
 			if (attempt > 0) this.stats.retries++;
 			await this.pacer.take();
@@ -269,13 +302,33 @@ export class Transport {
 				)) as { statusCode: number; body: unknown; headers: unknown };
 				const status = Number(res.statusCode);
 				const headers = lowerHeaders(res.headers);
-				const body = res.body === '' ? null : res.body;
+				const body = this.redactor.value(res.body === '' ? null : res.body);
 				const accepted = call.accept?.includes(status) ?? false;
+				if (status >= 300 && status < 400 && !accepted) {
+					// Never followed, never retried: the answer is where the API says it went.
+					last = {
+						api: this.api,
+						endpoint,
+						origin,
+						status,
+						location: redirectTarget(headers.location, `${baseURL}${call.path}`),
+						attempts: attempt + 1,
+						kind: 'redirect',
+					};
+					break;
+				}
 				if ((status >= 200 && status < 300) || accepted) {
 					if (typeof body === 'string') {
 						// A write that was accepted must not be sent again because its answer was garbled.
 						if (call.method !== 'GET') return { status, body: null, headers, unreadable: true };
-						last = { api: this.api, endpoint, status, attempts: attempt + 1, kind: 'malformed' };
+						last = {
+							api: this.api,
+							endpoint,
+							origin,
+							status,
+							attempts: attempt + 1,
+							kind: 'malformed',
+						};
 					} else {
 						return { status, body, headers };
 					}
@@ -283,6 +336,7 @@ export class Transport {
 					last = {
 						api: this.api,
 						endpoint,
+						origin,
 						status,
 						apiMessage: apiMessage(body),
 						attempts: attempt + 1,
@@ -298,7 +352,7 @@ export class Transport {
 				}
 			} catch (error) {
 				const code = networkCode(error);
-				last = { api: this.api, endpoint, code, attempts: attempt + 1, kind: 'network' };
+				last = { api: this.api, endpoint, origin, code, attempts: attempt + 1, kind: 'network' };
 				if (!code || !RETRY_CODES.has(code) || call.idempotent === false) break;
 			}
 			if (attempt === s.maxRetries) break;
@@ -306,6 +360,16 @@ export class Transport {
 			if (last.status === 429) this.pacer.holdUntil(Date.now() + delay);
 			await sleep(delay);
 		}
-		throw apiError(this.ctx.getNode(), last, call.itemIndex);
+		throw apiError(this.ctx.getNode(), last, call.itemIndex, this.redactor);
 	}
+}
+
+/** What a credential holds that must never be shown: its keys and the header values made of them. */
+function secretsOf(type: string, data: ICredentialDataDecryptedObject): string[] {
+	const text = (value: unknown) => (typeof value === 'string' ? value : '');
+	// Mailprotector's key, and the n8n API key of the billing memory.
+	if (type !== 'gradientApi') return [text(data.apiKey)];
+	const vendor = text(data.vendorApiKey);
+	const partner = text(data.partnerApiKey);
+	return [vendor, partner, gradientToken(vendor, partner)];
 }

@@ -107,6 +107,17 @@ const GR_KEY_FIX =
 	'Check the Vendor API Key and the Partner API Key in the Gradient credential: in Synthesize, Integrations > Custom > Generate API Tokens';
 const NOT_JSON_FIX = (api: string) =>
 	`Check that the Base URL in the ${api} credential points at the API (not a web page or proxy login), then run again.`;
+const DEFAULT_URL: Record<string, string> = {
+	Mailprotector: 'https://emailservice.io',
+	Gradient: 'https://app.usegradient.com',
+};
+const UNREACHABLE_FIX = (api: string) =>
+	`Nothing answered at the credential's Base URL. Check the Base URL in the ${api} credential (by default ${DEFAULT_URL[api]}), its port, and that n8n can reach it.`;
+const UNTRUSTED_FIX = (api: string) =>
+	`If a TLS-inspecting proxy sits between n8n and ${api}, give n8n that proxy's CA certificate (NODE_EXTRA_CA_CERTS)`;
+const API_PATH_NOTE = (api: string, path: string) =>
+	`The ${api} credential's Base URL ends in the API path "${path}"; the package adds the paths itself, so it used <url>.`;
+const TRIMMED = 'Nothing to fix: spaces around keys and IDs are trimmed.';
 const SHAPE_FIX = 'The API may have changed; please report this with the field named above.';
 const RETRY_LATER = (api: string) =>
 	`${api} did not recover within the retries. Run the workflow again later`;
@@ -298,8 +309,8 @@ export const ROWS: Row[] = [
 		'cred-mp-url-nothing',
 		'Mailprotector Base URL where nothing listens',
 		{ baseUrl: '$nothing' },
-		'Could not reach Mailprotector for GET /api/v1/resellers/1 (ECONNREFUSED)',
-		"Nothing answered at the credential's Base URL. Check the Base URL in the Mailprotector credential.",
+		'Cannot reach 127.0.0.1:<port>: nothing answers at that address (ECONNREFUSED), on GET /api/v1/resellers/1',
+		UNREACHABLE_FIX('Mailprotector'),
 	),
 	mpCredential(
 		'cred-mp-url-html',
@@ -308,6 +319,52 @@ export const ROWS: Row[] = [
 		'Mailprotector answered GET /api/v1/resellers/1 with something that is not JSON (after 3 attempts)',
 		NOT_JSON_FIX('Mailprotector'),
 	),
+	{
+		...mpCredential(
+			'cred-mp-url-api-path',
+			'Mailprotector Base URL ends in the API path (https://emailservice.io/api/v1/)',
+			{ baseUrl: '$same/api/v1/' },
+			API_PATH_NOTE('Mailprotector', '/api/v1'),
+			'Enter <url> in the credential to remove this note.',
+		),
+		outcome: 'warns',
+		item: undefined,
+		cof: undefined,
+	},
+	mpCredential(
+		'cred-mp-url-other-path',
+		'Mailprotector Base URL has another path (a console page)',
+		{ baseUrl: 'https://emailservice.io/login' },
+		'The Mailprotector credential\'s Base URL "https://emailservice.io/login" has a path (/login). Enter only the address, without a path: https://emailservice.io.',
+		'Enter only the address, without a path: https://emailservice.io.',
+	),
+	mpCredential(
+		'cred-mp-url-unknown-host',
+		'Mailprotector Base URL host does not exist (a typo)',
+		{ baseUrl: 'https://mailprotector.example.invalid' },
+		'Cannot reach mailprotector.example.invalid: the host name does not resolve (<code>), on GET /api/v1/resellers/1',
+		'Check the spelling of the Base URL in the Mailprotector credential (by default https://emailservice.io), and that the n8n host can resolve names (DNS).',
+	),
+	mpCredential(
+		'cred-mp-url-untrusted',
+		'Mailprotector Base URL presents a certificate nobody trusts (self-signed, a TLS proxy)',
+		{ baseUrl: '$untrusted' },
+		'Cannot reach 127.0.0.1:<port>: its TLS certificate is not trusted (DEPTH_ZERO_SELF_SIGNED_CERT), on GET /api/v1/resellers/1',
+		UNTRUSTED_FIX('Mailprotector'),
+	),
+	{
+		...mpCredential(
+			'cred-mp-key-spaces',
+			'Mailprotector API Key or Reseller ID pasted with spaces around it',
+			{ apiKey: ' mp-test-key \n', resellerId: ' 1 ' },
+			'(used without the spaces)',
+			TRIMMED,
+		),
+		outcome: 'accepted',
+		fixNotShown: true,
+		item: undefined,
+		cof: undefined,
+	},
 
 	// Credentials: Gradient (through Push Billable, and the other Gradient nodes once each).
 	grCredential(
@@ -371,8 +428,8 @@ export const ROWS: Row[] = [
 		'Gradient Base URL where nothing listens',
 		'push',
 		{ baseUrl: '$nothing' },
-		'Could not reach Gradient for GET /api/vendor-api/organization (ECONNREFUSED)',
-		"Nothing answered at the credential's Base URL. Check the Base URL in the Gradient credential.",
+		'Cannot reach 127.0.0.1:<port>: nothing answers at that address (ECONNREFUSED), on GET /api/vendor-api/organization',
+		UNREACHABLE_FIX('Gradient'),
 	),
 	grCredential(
 		'cred-gr-url-html',
@@ -382,6 +439,52 @@ export const ROWS: Row[] = [
 		'Gradient answered GET /api/vendor-api/organization with something that is not JSON (after 3 attempts)',
 		NOT_JSON_FIX('Gradient'),
 	),
+	{
+		...grCredential(
+			'cred-gr-url-api-path',
+			'Gradient Base URL ends in the API path (https://app.usegradient.com/api/vendor-api/)',
+			'push',
+			{ baseUrl: '$same/api/vendor-api/' },
+			API_PATH_NOTE('Gradient', '/api/vendor-api'),
+			'Enter <url> in the credential to remove this note.',
+		),
+		setup: { node: 'push', credentials: { gradientApi: { baseUrl: '$same/api/vendor-api/' } } },
+		outcome: 'warns',
+		cof: undefined,
+	},
+	grCredential(
+		'cred-gr-url-other-path',
+		'Gradient Base URL has another path (a page of the web app)',
+		'push',
+		{ baseUrl: 'https://app.usegradient.com/dashboard' },
+		'The Gradient credential\'s Base URL "https://app.usegradient.com/dashboard" has a path (/dashboard). Enter only the address, without a path: https://app.usegradient.com.',
+		'Enter only the address, without a path: https://app.usegradient.com.',
+	),
+	grCredential(
+		'cred-gr-url-untrusted',
+		'Gradient Base URL presents a certificate nobody trusts (self-signed, a TLS proxy)',
+		'push',
+		{ baseUrl: '$untrusted' },
+		'Cannot reach 127.0.0.1:<port>: its TLS certificate is not trusted (DEPTH_ZERO_SELF_SIGNED_CERT), on GET /api/vendor-api/organization',
+		UNTRUSTED_FIX('Gradient'),
+	),
+	{
+		...grCredential(
+			'cred-gr-keys-spaces',
+			'Gradient Vendor or Partner API Key pasted with spaces around it',
+			'push',
+			{ vendorApiKey: ' vk-test ', partnerApiKey: 'pk-test\n' },
+			'(used without the spaces)',
+			TRIMMED,
+		),
+		setup: {
+			node: 'push',
+			credentials: { gradientApi: { vendorApiKey: ' vk-test ', partnerApiKey: 'pk-test\n' } },
+		},
+		outcome: 'accepted',
+		fixNotShown: true,
+		cof: undefined,
+	},
 	grCredential(
 		'cred-gr-vendor-wrong-assign',
 		'Gradient key wrong, in Assign Customer',
@@ -1097,6 +1200,44 @@ export const ROWS: Row[] = [
 		'Gradient refused POST /api/vendor-api/service/<service id>/count (422). Gradient said: "unitCount must be an integer".',
 		'Check the values sent for this item.',
 		{ outcome: 'routes', routes: { output: 2, items: ALL }, cof: { output: 2, items: ALL } },
+	),
+	grAnswer(
+		'api-gr-count-307',
+		'Gradient: a count answered with a redirect (307) to another host',
+		'push',
+		on('POST', GR_COUNT, {
+			status: 307,
+			headers: { Location: 'https://new.example.com/api/vendor-api/service/x/count?sig=abc' },
+		}),
+		'Gradient answered POST /api/vendor-api/service/<service id>/count with a redirect (307) to https://new.example.com/api/vendor-api/service/x/count; it was not followed',
+		'If Gradient moved, put https://new.example.com in the Base URL of the Gradient credential',
+		{ outcome: 'routes', routes: { output: 2, items: ALL }, cof: { output: 2, items: ALL } },
+	),
+	grAnswer(
+		'api-gr-count-400-echo',
+		'Gradient: a refused count whose message echoes the GRADIENT-TOKEN',
+		'push',
+		on('POST', GR_COUNT, (arrival) => ({
+			status: 400,
+			body: {
+				statusCode: 400,
+				message: `token ${String(arrival.headers['gradient-token'])} is not valid here`,
+			},
+		})),
+		'Gradient refused POST /api/vendor-api/service/<service id>/count (400). Gradient said: "token [redacted] is not valid here".',
+		'Check the values sent for this item.',
+		{ outcome: 'routes', routes: { output: 2, items: ALL }, cof: { output: 2, items: ALL } },
+	),
+	grAnswer(
+		'api-gr-org-301',
+		'Gradient: the organization read answered with a redirect (301)',
+		'push',
+		on('GET', GR_ORG, {
+			status: 301,
+			headers: { Location: 'https://new.example.com/api/vendor-api/organization' },
+		}),
+		'Gradient answered GET /api/vendor-api/organization with a redirect (301) to https://new.example.com/api/vendor-api/organization; it was not followed',
+		'If Gradient moved, put https://new.example.com in the Base URL of the Gradient credential',
 	),
 	grAnswer(
 		'api-gr-count-400-id',

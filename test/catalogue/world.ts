@@ -22,6 +22,7 @@ import { SECRETS } from '../harness/leaks';
 import { allNodeTypes } from '../harness/nodeTypes';
 import type { Arrival, ScriptStep, ScriptedServer } from '../harness/scriptedServer';
 import { startScriptedServer, unusedPort } from '../harness/scriptedServer';
+import { startUntrustedTls } from '../harness/untrustedTls';
 import { INJECTED, INJECT_TYPE, Inject } from './inject';
 
 export type NodeKey = 'getCounts' | 'assign' | 'map' | 'push' | 'alert';
@@ -355,7 +356,9 @@ export interface Setup {
 	extra?: IDataObject[];
 	/**
 	 * Credential fields over the good test credentials. A baseUrl of '$nothing' is a local port
-	 * where nothing listens; '$html' a local server answering an HTML page to everything.
+	 * where nothing listens; '$html' a local server answering an HTML page to everything;
+	 * '$untrusted' a local https server with a self-signed certificate; '$same/path' the good
+	 * Base URL with that path after it.
 	 */
 	credentials?: { mailprotectorApi?: IDataObject; gradientApi?: IDataObject };
 	/** Gradient answers changed on a scripted Gradient; without it the Gradient emulator answers. */
@@ -531,7 +534,7 @@ interface Servers {
 	createdServices?: CreatedServices;
 	mailprotector?: MailprotectorEmulator;
 	mailprotectorScript?: ScriptedServer;
-	extra: ScriptedServer[];
+	extra: Array<{ close(): Promise<void> }>;
 	gradientUrl: string;
 	mailprotectorUrl: string;
 	serviceIds: Record<string, string>;
@@ -593,6 +596,15 @@ async function credentialsOf(setup: Setup, servers: Servers): Promise<Credential
 	for (const type of ['mailprotectorApi', 'gradientApi'] as const) {
 		const over = { ...(setup.credentials?.[type] ?? {}) } as ICredentialDataDecryptedObject;
 		if (over.baseUrl === '$nothing') over.baseUrl = `http://127.0.0.1:${await unusedPort()}`;
+		if (over.baseUrl === '$untrusted') {
+			const tls = await startUntrustedTls();
+			servers.extra.push(tls);
+			over.baseUrl = tls.url;
+		}
+		if (typeof over.baseUrl === 'string' && over.baseUrl.startsWith('$same')) {
+			const url = type === 'gradientApi' ? servers.gradientUrl : servers.mailprotectorUrl;
+			over.baseUrl = `${url}${over.baseUrl.slice('$same'.length)}`;
+		}
 		if (over.baseUrl === '$html') {
 			const page = await startScriptedServer([HTML_PAGE]);
 			servers.extra.push(page);

@@ -14,7 +14,15 @@ export const DEFAULT_MEMORY_TABLE = 'mailprotector_gradient_memory';
 /** The table's columns: all strings; `value` is the entry as JSON text, `at` when it was written. */
 export const MEMORY_COLUMNS = ['org', 'kind', 'key', 'value', 'at'] as const;
 
-const KINDS = new Set<MemoryKind>(['pair', 'held', 'alert', 'approval', 'aligned', 'adopted', 'meta']);
+const KINDS = new Set<MemoryKind>([
+	'pair',
+	'held',
+	'alert',
+	'approval',
+	'aligned',
+	'adopted',
+	'meta',
+]);
 
 function eq(columnName: string, value: string): RowFilter['filters'][number] {
 	return { columnName, condition: 'eq', value };
