@@ -176,9 +176,9 @@ export async function sendAlerts(this: IExecuteFunctions): Promise<INodeExecutio
 	} else {
 		const house = text(this.getNodeParameter('houseAccountId', 0, '', { extractValue: true }));
 		if (!house) {
-			throw new NodeOperationError(node, 'House Account ID is empty', {
+			throw new NodeOperationError(node, 'House Account is empty', {
 				description:
-					'Enter the Gradient account ID of an account mapped to your own company in the PSA: run summaries go there.',
+					'Pick (or enter the ID of) a Gradient account mapped to your own company in the PSA: run summaries go there.',
 			});
 		}
 		const runId =

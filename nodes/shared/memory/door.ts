@@ -15,12 +15,14 @@ import type { MemoryStore, MemoryStoreName } from './store';
 /** Changes are sent once this many are queued, or this long after the last send. */
 export const FLUSH_EVERY = 50;
 export const FLUSH_AFTER_MS = 1000;
+/** Sends run in the background; past this many changes in flight, recording waits for them. */
+export const MAX_IN_FLIGHT = 200;
 
 /**
  * One organization's billing memory, opened once per node execution. `ledger` and `assign`
- * have the shapes of readOrgState and readAssignMemory whatever the store; writes are per entry
- * and queued: a crash loses at most the changes queued since the last send (up to FLUSH_EVERY,
- * or FLUSH_AFTER_MS of pushes).
+ * have the shapes of readOrgState and readAssignMemory whatever the store; writes are per entry,
+ * queued and sent in the background so the push never waits on its own bookkeeping: a crash
+ * loses at most the changes not yet written (up to FLUSH_EVERY queued plus MAX_IN_FLIGHT sent).
  */
 export class MemoryHandle {
 	private queue: MemoryChange[] = [];
@@ -28,6 +30,9 @@ export class MemoryHandle {
 	private lastFlush = Date.now();
 
 	private flushing: Promise<void> = Promise.resolve();
+
+	/** Changes handed to the store and not yet written. */
+	private inFlight = 0;
 
 	/** Changes that could not be written, and why (the first reason). */
 	unsaved = 0;
@@ -46,11 +51,15 @@ export class MemoryHandle {
 		return this.store.name;
 	}
 
-	/** Queues changes; sends the queue when it is long enough or old enough. */
+	/**
+	 * Queues changes; starts a send when the queue is long enough or old enough, without waiting
+	 * for it unless too much is already on its way (the store sets the pace then).
+	 */
 	async record(changes: MemoryChange[]): Promise<void> {
 		this.queue.push(...changes);
 		if (this.queue.length >= FLUSH_EVERY || Date.now() - this.lastFlush >= FLUSH_AFTER_MS) {
-			await this.flush();
+			const sent = this.send();
+			if (this.inFlight > MAX_IN_FLIGHT) await sent;
 		}
 	}
 
@@ -73,11 +82,17 @@ export class MemoryHandle {
 		);
 	}
 
-	/** Sends everything queued; never throws (a failed write is counted in `unsaved`). */
+	/** Sends everything queued and waits until all of it is written; never throws. */
 	async flush(): Promise<void> {
+		await this.send();
+	}
+
+	/** Hands the queue to the store, after what is already on its way; never rejects. */
+	private send(): Promise<void> {
 		const batch = this.queue;
 		this.queue = [];
 		this.lastFlush = Date.now();
+		this.inFlight += batch.length;
 		// One send at a time, in order, so a later change to an entry never lands first.
 		const run = this.flushing.then(async () => {
 			if (!batch.length) return;
@@ -89,10 +104,12 @@ export class MemoryHandle {
 				this.unsaved += unsaved;
 				this.written += batch.length - unsaved;
 				this.unsavedReason ??= reasonOf(error);
+			} finally {
+				this.inFlight -= batch.length;
 			}
 		});
 		this.flushing = run;
-		await run;
+		return run;
 	}
 }
 
