@@ -324,7 +324,7 @@ describe('writes whose answer was garbled are done once', () => {
 				gradient: [],
 				staticData: first.staticData,
 				// One of three pairs is over the default share for mass zeroing: no hold here.
-				parameters: { options: { holdMassZeroing: false } },
+				parameters: { billingSafety: { holdMassZeroing: false } },
 			},
 			false,
 		);

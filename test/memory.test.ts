@@ -291,7 +291,7 @@ describe('held pairs and approvals in the data table', () => {
 
 		const approved = await run(
 			w,
-			pushOnly(2, { ...guarded, options: { approveHeldKeys: key } }),
+			pushOnly(2, { ...guarded, billingSafety: { approveHeldKeys: key } }),
 			{},
 		);
 		expect(pushed(approved)).toEqual([

@@ -335,6 +335,28 @@ interface RunArgs {
 	credentials?: Record<string, string>;
 }
 
+const SAFETY = [
+	'approveHeldBefore',
+	'approveHeldKeys',
+	'holdMassZeroing',
+	'maxZeroPairs',
+	'maxZeroSharePercent',
+];
+
+/** Splits test settings into the node's three collections, as the editor stores them. */
+function pick(all: IDataObject | undefined, collection: string): INodeParameters {
+	const out: INodeParameters = {};
+	for (const [key, value] of Object.entries(all ?? {})) {
+		const home = SAFETY.includes(key)
+			? 'billingSafety'
+			: key.endsWith('Field')
+				? 'inputFields'
+				: 'options';
+		if (home === collection) out[key] = value as INodeParameters[string];
+	}
+	return out;
+}
+
 async function push(items: IDataObject[], url: string, args: RunArgs = {}): Promise<Run> {
 	const result = await runGradientNode({
 		name: NODE,
@@ -342,7 +364,9 @@ async function push(items: IDataObject[], url: string, args: RunArgs = {}): Prom
 		parameters: {
 			...(args.parameters ?? {}),
 			// Short backoff so retry tests do not sleep in real time.
-			options: { retryBaseMs: 5, ...(args.options ?? {}) },
+			options: { retryBaseMs: 5, ...pick(args.options, 'options') },
+			billingSafety: pick(args.options, 'billingSafety'),
+			inputFields: pick(args.options, 'inputFields'),
 		},
 		items,
 		gradientUrl: url,
@@ -745,7 +769,7 @@ describe('Gradient Push Billable through the engine', () => {
 		expect(third.held).toHaveLength(1);
 		expect(counted(g, '2', 'CloudFilter')).toBe(20);
 		expect(third.hints).toContain(
-			`Approve Held Pairs released nothing for "2" (no pair is held for review under it), "${key.replace('|', ' | ')}" (no pair is held for review under it); held now: ${key}. Copy the ledgerKey of a Held for Review item (<account id>|<service id>) into Options > Approve Held Pairs; it releases that held count once.`,
+			`Approve Held Pairs released nothing for "2" (no pair is held for review under it), "${key.replace('|', ' | ')}" (no pair is held for review under it); held now: ${key}. Copy the ledgerKey of a Held for Review item (<account id>|<service id>) into Billing Safety > Approve Held Pairs; it releases that held count once.`,
 		);
 		// The right key releases the pair and draws no warning.
 		const fourth = await push(chainItems(g, rows), g.url, {
@@ -763,7 +787,7 @@ describe('Gradient Push Billable through the engine', () => {
 			options: { approveHeldBefore: 'last tuesday' },
 		});
 		expect(r.error?.message).toBe(
-			'Options > Approve All Held Before is not a date ("last tuesday")',
+			'Billing Safety > Approve All Held Before is not a date ("last tuesday")',
 		);
 		expect((r.error as { description?: string }).description).toBe(
 			'Enter a date and time (ISO 8601, e.g. 2025-01-31T00:00:00Z), or clear the option.',
@@ -778,7 +802,7 @@ describe('Gradient Push Billable through the engine', () => {
 		expect(cof.error).toBeUndefined();
 		expect(cof.pushed).toHaveLength(4);
 		expect(cof.hints).toContain(
-			'Options > Approve All Held Before is not a date ("last tuesday"). Enter a date and time (ISO 8601, e.g. 2025-01-31T00:00:00Z), or clear the option. Nothing held was released by date this run.',
+			'Billing Safety > Approve All Held Before is not a date ("last tuesday"). Enter a date and time (ISO 8601, e.g. 2025-01-31T00:00:00Z), or clear the option. Nothing held was released by date this run.',
 		);
 	});
 

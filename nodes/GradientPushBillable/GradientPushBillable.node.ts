@@ -93,19 +93,13 @@ export class GradientPushBillable implements INodeType {
 				displayOptions: { show: { changeGuard: [true] } },
 			},
 			{
-				displayName: 'Options',
-				name: 'options',
+				displayName: 'Billing Safety',
+				name: 'billingSafety',
 				type: 'collection',
-				placeholder: 'Add Option',
+				placeholder: 'Add Safety Setting',
 				default: {},
+				description: 'Mass-zero hold and approvals of what the guards held back',
 				options: [
-					{
-						displayName: 'Account ID Field',
-						name: 'accountIdField',
-						type: 'string',
-						default: 'gradientAccountId',
-						description: 'The input field that holds the Gradient account ID',
-					},
 					{
 						displayName: 'Approve All Held Before',
 						name: 'approveHeldBefore',
@@ -123,27 +117,6 @@ export class GradientPushBillable implements INodeType {
 						placeholder: 'e.g. 1042|64f0c1d2e3a4b5c6d7e8f901',
 						description:
 							'Ledger keys (the ledgerKey of a Held for Review item) that pass the guards on this run, separated by commas or new lines',
-					},
-					{
-						displayName: 'Count Field',
-						name: 'countField',
-						type: 'string',
-						default: 'count',
-						description: 'The input field that holds the unit count',
-					},
-					{
-						displayName: 'Customer ID Field',
-						name: 'customerIdField',
-						type: 'string',
-						default: 'customerId',
-						description: 'The input field that holds the Mailprotector customer ID',
-					},
-					{
-						displayName: 'Customer Name Field',
-						name: 'customerNameField',
-						type: 'string',
-						default: 'customerName',
-						description: 'The input field that holds the customer name',
 					},
 					{
 						displayName: 'Hold Mass Zeroing',
@@ -170,6 +143,63 @@ export class GradientPushBillable implements INodeType {
 						description:
 							'More zeroes than this share of the remembered pairs in one run are held for review',
 					},
+				],
+			},
+			{
+				displayName: 'Options',
+				name: 'options',
+				type: 'collection',
+				placeholder: 'Add Option',
+				default: {},
+				options: [
+					{
+						displayName: 'Skip Unchanged Pairs',
+						name: 'skipUnchanged',
+						type: 'boolean',
+						default: false,
+						description:
+							'Whether to leave out pairs whose count equals the one last pushed (Gradient advises pushing everything); they still get an audit item with status "unchanged"',
+					},
+					...requestOptions(GRADIENT_DEFAULTS),
+				],
+			},
+			{
+				displayName: 'Input Fields',
+				name: 'inputFields',
+				type: 'collection',
+				placeholder: 'Add Field Name',
+				default: {},
+				description:
+					'Where Push reads each value from, when the items do not come straight from Map Service (advanced)',
+				options: [
+					{
+						displayName: 'Account ID Field',
+						name: 'accountIdField',
+						type: 'string',
+						default: 'gradientAccountId',
+						description: 'The input field that holds the Gradient account ID',
+					},
+					{
+						displayName: 'Count Field',
+						name: 'countField',
+						type: 'string',
+						default: 'count',
+						description: 'The input field that holds the unit count',
+					},
+					{
+						displayName: 'Customer ID Field',
+						name: 'customerIdField',
+						type: 'string',
+						default: 'customerId',
+						description: 'The input field that holds the Mailprotector customer ID',
+					},
+					{
+						displayName: 'Customer Name Field',
+						name: 'customerNameField',
+						type: 'string',
+						default: 'customerName',
+						description: 'The input field that holds the customer name',
+					},
 					{
 						displayName: 'Product Field',
 						name: 'productField',
@@ -185,14 +215,6 @@ export class GradientPushBillable implements INodeType {
 						description: 'The input field that holds the Gradient service ID',
 					},
 					{
-						displayName: 'Skip Unchanged Pairs',
-						name: 'skipUnchanged',
-						type: 'boolean',
-						default: false,
-						description:
-							'Whether to leave out pairs whose count equals the one last pushed (Gradient advises pushing everything); they still get an audit item with status "unchanged"',
-					},
-					{
 						displayName: 'Walk Field',
 						name: 'walkField',
 						type: 'string',
@@ -200,7 +222,6 @@ export class GradientPushBillable implements INodeType {
 						description:
 							'The input field that holds the walk stamp of Get Counts (needed to zero vanished pairs)',
 					},
-					...requestOptions(GRADIENT_DEFAULTS),
 				],
 			},
 		],

@@ -72,7 +72,12 @@ export async function pushBillable(this: IExecuteFunctions): Promise<INodeExecut
 		this.addExecutionHints({ message, type, location: 'outputPane' });
 
 	const dryRun = this.getNodeParameter('dryRun', 0, false) as boolean;
-	const options = this.getNodeParameter('options', 0, {}) as IDataObject;
+	// Three collections in the editor (Billing Safety, Options, Input Fields), one set of settings here.
+	const options = {
+		...(this.getNodeParameter('options', 0, {}) as IDataObject),
+		...(this.getNodeParameter('billingSafety', 0, {}) as IDataObject),
+		...(this.getNodeParameter('inputFields', 0, {}) as IDataObject),
+	};
 	// An unreadable date would silently release nothing: refuse it before anything is sent.
 	const approveTime = readApprovalTime(options.approveHeldBefore);
 	let approveBefore =
@@ -81,7 +86,7 @@ export async function pushBillable(this: IExecuteFunctions): Promise<INodeExecut
 		const shown = String(options.approveHeldBefore).trim().slice(0, 40);
 		const error = new NodeOperationError(
 			node,
-			`Options > Approve All Held Before is not a date ("${shown}")`,
+			`Billing Safety > Approve All Held Before is not a date ("${shown}")`,
 			{
 				description:
 					'Enter a date and time (ISO 8601, e.g. 2025-01-31T00:00:00Z), or clear the option.',
@@ -184,7 +189,7 @@ export async function pushBillable(this: IExecuteFunctions): Promise<INodeExecut
 		const heldNow = Object.keys(state.held);
 		hint(
 			`Approve Held Pairs released nothing for ${unused.map((u) => `"${u.key.slice(0, 80)}" (${u.why})`).join(', ')}; held now: ${heldNow.length ? `${heldNow.slice(0, 5).join(', ')}${heldNow.length > 5 ? `, and ${heldNow.length - 5} more` : ''}` : 'none'}. ` +
-				'Copy the ledgerKey of a Held for Review item (<account id>|<service id>) into Options > Approve Held Pairs; it releases that held count once.',
+				'Copy the ledgerKey of a Held for Review item (<account id>|<service id>) into Billing Safety > Approve Held Pairs; it releases that held count once.',
 			'warning',
 		);
 	}

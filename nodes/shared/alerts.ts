@@ -64,7 +64,7 @@ export const SUMMARY_CATEGORIES = {
 		title: (t: SummaryTally) =>
 			`${plural(t.items, 'count change', 'count changes')} of ${customersOf(t)} held for review`,
 		intro:
-			"The change guard held these counts back instead of pushing them. If they are right, put their keys (in brackets) into Gradient Push Billable's Options > Approve Held Pairs, or approve all held before a date, and run again.",
+			"The change guard held these counts back instead of pushing them. If they are right, put their keys (in brackets) into Gradient Push Billable's Billing Safety > Approve Held Pairs, or approve all held before a date, and run again.",
 	},
 	custom: {
 		label: 'Custom',

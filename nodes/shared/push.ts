@@ -158,7 +158,7 @@ export function readItem(
 				...known,
 				field: fields.gradientAccountId,
 				problem: 'is missing or empty',
-				fix: 'Connect Push Billable after Gradient Assign Customer (output Assigned), or set the field name under Options > Account ID Field.',
+				fix: 'Connect Push Billable after Gradient Assign Customer (output Assigned), or set the field name under Input Fields > Account ID Field.',
 			},
 		};
 	}
@@ -168,7 +168,7 @@ export function readItem(
 				...known,
 				field: fields.gradientServiceId,
 				problem: 'is missing or empty',
-				fix: 'Connect Push Billable after Gradient Map Service (output Mapped), or set the field name under Options > Service ID Field.',
+				fix: 'Connect Push Billable after Gradient Map Service (output Mapped), or set the field name under Input Fields > Service ID Field.',
 			},
 		};
 	}
@@ -178,7 +178,7 @@ export function readItem(
 				...known,
 				field: fields.count,
 				problem: counted.problem,
-				fix: 'Each item needs a unit count that is a number of 0 or more (as Get Counts emits). Check the node before Push, or set the field name under Options > Count Field.',
+				fix: 'Each item needs a unit count that is a number of 0 or more (as Get Counts emits). Check the node before Push, or set the field name under Input Fields > Count Field.',
 			},
 		};
 	}
@@ -603,7 +603,7 @@ export function planPush(
 	}
 	if (massive) {
 		notes.push(
-			`${zeroes.length} zeroes were sent to Held for Review (more than ${settings.massZero.maxSharePercent}% of the ledger or ${settings.massZero.maxPairs} pairs). Approve them with Options > Approve Held Pairs if they are right.`,
+			`${zeroes.length} zeroes were sent to Held for Review (more than ${settings.massZero.maxSharePercent}% of the ledger or ${settings.massZero.maxPairs} pairs). Approve them with Billing Safety > Approve Held Pairs if they are right.`,
 		);
 	}
 	pairs.push(...zeroes);

@@ -233,13 +233,13 @@ function pushField(
 
 const COUNT_FIX_BY_FIELD: Record<string, string> = {
 	count:
-		'Each item needs a unit count that is a number of 0 or more (as Get Counts emits). Check the node before Push, or set the field name under Options > Count Field.',
+		'Each item needs a unit count that is a number of 0 or more (as Get Counts emits). Check the node before Push, or set the field name under Input Fields > Count Field.',
 	gradientAccountId:
-		'Connect Push Billable after Gradient Assign Customer (output Assigned), or set the field name under Options > Account ID Field.',
+		'Connect Push Billable after Gradient Assign Customer (output Assigned), or set the field name under Input Fields > Account ID Field.',
 	gradientServiceId:
-		'Connect Push Billable after Gradient Map Service (output Mapped), or set the field name under Options > Service ID Field.',
+		'Connect Push Billable after Gradient Map Service (output Mapped), or set the field name under Input Fields > Service ID Field.',
 	units:
-		'Each item needs a unit count that is a number of 0 or more (as Get Counts emits). Check the node before Push, or set the field name under Options > Count Field.',
+		'Each item needs a unit count that is a number of 0 or more (as Get Counts emits). Check the node before Push, or set the field name under Input Fields > Count Field.',
 };
 
 const CATEGORIES_LIST =
@@ -796,8 +796,8 @@ export const ROWS: Row[] = [
 	{
 		id: 'param-push-count-field',
 		kind: 'Node parameter',
-		wrong: 'Push Billable: Options > Count Field names a field the items lack',
-		setup: { node: 'push', parameters: { options: { countField: 'units' } }, bad: ALL },
+		wrong: 'Push Billable: Input Fields > Count Field names a field the items lack',
+		setup: { node: 'push', parameters: { inputFields: { countField: 'units' } }, bad: ALL },
 		outcome: 'stops',
 		sees: 'Item 0: field "units" is missing',
 		fix: COUNT_FIX_BY_FIELD.units,
@@ -809,21 +809,21 @@ export const ROWS: Row[] = [
 		id: 'param-push-approve-key',
 		kind: 'Node parameter',
 		wrong: 'Push Billable: Approve Held Pairs holds a key that matches nothing ("1001")',
-		setup: { node: 'push', parameters: { options: { approveHeldKeys: 'not-a-key, 1001' } } },
+		setup: { node: 'push', parameters: { billingSafety: { approveHeldKeys: 'not-a-key, 1001' } } },
 		outcome: 'warns',
 		sees: 'Approve Held Pairs released nothing for "not-a-key" (no pair is held for review under it), "1001" (no pair is held for review under it); held now: none.',
-		fix: 'Copy the ledgerKey of a Held for Review item (<account id>|<service id>) into Options > Approve Held Pairs; it releases that held count once.',
+		fix: 'Copy the ledgerKey of a Held for Review item (<account id>|<service id>) into Billing Safety > Approve Held Pairs; it releases that held count once.',
 	},
 	{
 		id: 'param-push-approve-before',
 		kind: 'Node parameter',
 		wrong: 'Push Billable: Approve All Held Before is not a date (from an expression)',
-		setup: { node: 'push', parameters: { options: { approveHeldBefore: 'last tuesday' } } },
+		setup: { node: 'push', parameters: { billingSafety: { approveHeldBefore: 'last tuesday' } } },
 		outcome: 'stops',
-		sees: 'Options > Approve All Held Before is not a date ("last tuesday")',
+		sees: 'Billing Safety > Approve All Held Before is not a date ("last tuesday")',
 		fix: 'Enter a date and time (ISO 8601, e.g. 2025-01-31T00:00:00Z), or clear the option.',
 		field: 'Approve All Held Before',
-		hint: 'Options > Approve All Held Before is not a date ("last tuesday"). Enter a date and time (ISO 8601, e.g. 2025-01-31T00:00:00Z), or clear the option. Nothing held was released by date this run.',
+		hint: 'Billing Safety > Approve All Held Before is not a date ("last tuesday"). Enter a date and time (ISO 8601, e.g. 2025-01-31T00:00:00Z), or clear the option. Nothing held was released by date this run.',
 	},
 	{
 		id: 'param-alert-priority-range',
