@@ -30,6 +30,12 @@ export const SECTION: Record<Exclude<MemoryKind, 'meta'>, string> = {
 	adopted: 'adopted',
 };
 
+/** A pair's JSON without its time: a count pushed again unchanged is not a change to store. */
+function sameExceptAt(kind: MemoryKind, a: unknown, b: unknown): boolean {
+	if (kind !== 'pair' || !a || !b || typeof a !== 'object' || typeof b !== 'object') return false;
+	return JSON.stringify({ ...a, at: '' }) === JSON.stringify({ ...b, at: '' });
+}
+
 function diffMap(
 	kind: MemoryKind,
 	before: Record<string, unknown>,
@@ -37,6 +43,7 @@ function diffMap(
 ): MemoryChange[] {
 	const out: MemoryChange[] = [];
 	for (const [key, value] of Object.entries(after)) {
+		if (sameExceptAt(kind, before[key], value)) continue;
 		if (JSON.stringify(before[key]) !== JSON.stringify(value)) {
 			out.push({ kind, key, value: value as IDataObject });
 		}

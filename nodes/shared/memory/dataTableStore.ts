@@ -24,6 +24,11 @@ const KINDS = new Set<MemoryKind>([
 	'meta',
 ]);
 
+/** Rows per insert call: new entries go in bulk (one call for many pairs), not one upsert each. */
+const INSERT_BATCH = 500;
+
+const entry = (kind: string, key: string) => `${kind}\u0000${key}`;
+
 function eq(columnName: string, value: string): RowFilter['filters'][number] {
 	return { columnName, condition: 'eq', value };
 }
@@ -34,6 +39,9 @@ function eq(columnName: string, value: string): RowFilter['filters'][number] {
  * keeps what it wrote, and two overlapping runs only ever replace the same entries.
  */
 export class DataTableStore implements MemoryStore {
+	/** Entries that have a row (read at the start, or inserted since): changed with an upsert. */
+	private readonly known = new Set<string>();
+
 	readonly name = 'dataTable' as const;
 
 	readonly client: N8nDataTableClient;
@@ -122,6 +130,7 @@ export class DataTableStore implements MemoryStore {
 		for (const row of rows) {
 			const kind = row.kind as MemoryKind;
 			if (!KINDS.has(kind) || typeof row.key !== 'string') continue;
+			this.known.add(entry(kind, row.key));
 			let value: unknown;
 			try {
 				value = JSON.parse(String(row.value));
@@ -150,33 +159,54 @@ export class DataTableStore implements MemoryStore {
 		return org;
 	}
 
+	/**
+	 * Writes the changes: entries new to the table in bulk inserts (a first run's thousands of
+	 * pairs in a few calls), changed ones with an upsert each, removed ones with a delete.
+	 */
 	async write(changes: MemoryChange[]): Promise<void> {
 		if (!changes.length) return;
 		const { table } = await this.resolveTable();
 		const at = new Date().toISOString();
-		const failures: Error[] = [];
-		await mapConcurrent(changes, this.client.transport.settings.concurrency, async (c) => {
+		const row = (c: MemoryChange) => ({
+			org: this.organizationId,
+			kind: c.kind,
+			key: c.key,
+			value: JSON.stringify(c.value),
+			at,
+		});
+		const fresh = changes.filter((c) => c.value !== null && !this.known.has(entry(c.kind, c.key)));
+		const rest = changes.filter((c) => !fresh.includes(c));
+		let unsaved = 0;
+		let first: Error | undefined;
+		const fail = (error: unknown, count: number) => {
+			unsaved += count;
+			first ??= error as Error;
+		};
+		for (let i = 0; i < fresh.length; i += INSERT_BATCH) {
+			const batch = fresh.slice(i, i + INSERT_BATCH);
+			try {
+				await this.client.insertRows(table.id, batch.map(row));
+				for (const c of batch) this.known.add(entry(c.kind, c.key));
+			} catch (error) {
+				fail(error, batch.length);
+			}
+		}
+		await mapConcurrent(rest, this.client.transport.settings.concurrency, async (c) => {
 			try {
 				const filter = this.filterFor(c.kind, c.key);
 				if (c.value === null) {
 					await this.client.deleteRows(table.id, filter);
+					this.known.delete(entry(c.kind, c.key));
 					return;
 				}
-				await this.client.upsertRow(table.id, filter, {
-					org: this.organizationId,
-					kind: c.kind,
-					key: c.key,
-					value: JSON.stringify(c.value),
-					at,
-				});
+				await this.client.upsertRow(table.id, filter, row(c));
 			} catch (error) {
-				failures.push(error as Error);
+				fail(error, 1);
 			}
 		});
-		if (failures.length) {
-			const error = failures[0];
-			(error as Error & { unsaved?: number }).unsaved = failures.length;
-			throw error;
+		if (first) {
+			(first as Error & { unsaved?: number }).unsaved = unsaved;
+			throw first;
 		}
 	}
 }
