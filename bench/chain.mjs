@@ -690,7 +690,7 @@ function writeScale(res) {
 		);
 	}
 	lines.push('', `Empty workflow on the same install: peak ${f0(res.empty.peakMb)} MB.`);
-	writeBlock('scale', lines, 'Scale: 2,000 and 5,000 customers on one instance');
+	writeBlock('scale', lines, 'Scale: the chain at growing sizes on one instance');
 }
 
 function writeQueue(res, verdicts) {
