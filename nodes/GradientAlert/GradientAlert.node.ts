@@ -6,6 +6,7 @@ import type {
 	INodeTypeDescription,
 } from 'n8n-workflow';
 
+import { memoryProperties } from '../shared/memory/parameters';
 import { requestOptions } from '../shared/options';
 import { GRADIENT_DEFAULTS } from '../shared/transport';
 import { sendAlerts } from './execute';
@@ -25,7 +26,14 @@ export class GradientAlert implements INodeType {
 		usableAsTool: true,
 		inputs: [NodeConnectionTypes.Main],
 		outputs: [NodeConnectionTypes.Main],
-		credentials: [{ name: 'gradientApi', required: true }],
+		credentials: [
+			{ name: 'gradientApi', required: true },
+			{
+				name: 'mailprotectorGradientMemoryApi',
+				required: true,
+				displayOptions: { show: { memory: ['dataTable'] } },
+			},
+		],
 		properties: [
 			{
 				displayName: 'Mode',
@@ -167,6 +175,9 @@ export class GradientAlert implements INodeType {
 				default: 1,
 				description: 'The status (1 to 6) the ticket is created in; 1 is the PSA default',
 			},
+			...memoryProperties(
+				'the alerts it sent (by alertId), so a re-run does not open the same ticket again',
+			),
 			{
 				displayName: 'Options',
 				name: 'options',

@@ -19,7 +19,9 @@ import {
 import { asNodeError, inputError, reasonOf, stopsTheRun } from '../shared/errors';
 import { GradientClient } from '../shared/gradient/client';
 import type { NewAlert } from '../shared/gradient/client';
-import { readOrgState, writeOrgState } from '../shared/ledger';
+import type { MemoryHandle } from '../shared/memory/door';
+import { ledgerChanges } from '../shared/memory/changes';
+import { openMemory } from '../shared/memory/door';
 import { requestSettings } from '../shared/options';
 import { mapConcurrent } from '../shared/pacing';
 
@@ -227,10 +229,10 @@ export async function sendAlerts(this: IExecuteFunctions): Promise<INodeExecutio
 	if (!planned.length) return [output];
 
 	const client = new GradientClient(this, requestSettings(options));
-	let organizationId: string;
+	let memory: MemoryHandle;
 	try {
 		// The organization keys the memory of sent alerts (beside Push's ledger).
-		organizationId = (await client.getOrganization()).organizationId;
+		memory = await openMemory(this, (await client.getOrganization()).organizationId);
 	} catch (error) {
 		if (!this.continueOnFail()) throw asNodeError(node, error);
 		// Nothing can be sent without the organization: every ticket gets this one reason.
@@ -247,14 +249,14 @@ export async function sendAlerts(this: IExecuteFunctions): Promise<INodeExecutio
 		}
 		return [output];
 	}
-	const staticData = this.getWorkflowStaticData('global');
-	const { state } = readOrgState(staticData, organizationId);
+	const { state } = memory.ledger;
 	const now = Date.now();
 	const alerts = pruneAlerts(state.alerts, now, rememberDays);
 	const sendAgain = options.sendAgain === true;
 	const firstOf = new Map<string, Planned>();
 	for (const p of planned) if (!firstOf.has(p.alert.alertId)) firstOf.set(p.alert.alertId, p);
 
+	const rememberedNow = new Set<string>();
 	let stopped: Error | undefined;
 	const results = await mapConcurrent(
 		planned,
@@ -284,6 +286,11 @@ export async function sendAlerts(this: IExecuteFunctions): Promise<INodeExecutio
 						messageId,
 						title: p.alert.title,
 					};
+					// Remembered at once: a run that dies later does not open this ticket again.
+					rememberedNow.add(p.alert.alertId);
+					await memory.record([
+						{ kind: 'alert', key: p.alert.alertId, value: { ...alerts[p.alert.alertId] } },
+					]);
 				}
 				return sent;
 			} catch (error) {
@@ -296,8 +303,19 @@ export async function sendAlerts(this: IExecuteFunctions): Promise<INodeExecutio
 		},
 	);
 
-	if (JSON.stringify(alerts) !== JSON.stringify(state.alerts)) {
-		writeOrgState(staticData, organizationId, { ...state, alerts });
+	// The rest (pruned entries) per entry; alerts another run remembered meanwhile are kept.
+	await memory.record(
+		ledgerChanges(state, { ...state, alerts }).filter(
+			(c) => c.kind === 'alert' && !rememberedNow.has(c.key),
+		),
+	);
+	await memory.flush();
+	if (memory.unsaved) {
+		this.addExecutionHints({
+			message: `${memory.unsaved} sent alert(s) could not be remembered (${memory.unsavedReason ?? 'unknown reason'}): a re-run may open their tickets again.`,
+			type: 'warning',
+			location: 'outputPane',
+		});
 	}
 
 	for (let k = 0; k < planned.length; k++) {
@@ -340,7 +358,7 @@ export async function sendAlerts(this: IExecuteFunctions): Promise<INodeExecutio
 		type: 'info',
 		location: 'outputPane',
 	});
-	if (this.getMode() === 'manual' && sentCount > 0) {
+	if (this.getMode() === 'manual' && sentCount > 0 && memory.storeName === 'staticData') {
 		this.addExecutionHints({
 			message:
 				'Started from the editor: n8n does not save workflow static data for such runs, so these alerts are not remembered as sent (production and "n8n execute" runs remember them).',

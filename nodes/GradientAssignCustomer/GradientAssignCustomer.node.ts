@@ -6,6 +6,7 @@ import type {
 	INodeTypeDescription,
 } from 'n8n-workflow';
 
+import { memoryProperties } from '../shared/memory/parameters';
 import { requestOptions } from '../shared/options';
 import { GRADIENT_DEFAULTS } from '../shared/transport';
 import { assignCustomers } from './execute';
@@ -26,7 +27,14 @@ export class GradientAssignCustomer implements INodeType {
 		inputs: [NodeConnectionTypes.Main],
 		outputs: [NodeConnectionTypes.Main, NodeConnectionTypes.Main],
 		outputNames: ['Assigned', 'Needs Mapping'],
-		credentials: [{ name: 'gradientApi', required: true }],
+		credentials: [
+			{ name: 'gradientApi', required: true },
+			{
+				name: 'mailprotectorGradientMemoryApi',
+				required: true,
+				displayOptions: { show: { memory: ['dataTable'] } },
+			},
+		],
 		properties: [
 			{
 				displayName:
@@ -102,6 +110,7 @@ export class GradientAssignCustomer implements INodeType {
 				description:
 					'Mailprotector customer IDs to leave out, separated by commas. Their items leave the flow and Push Billable never zeroes them.',
 			},
+			...memoryProperties("the names it aligned to the PSA's spelling and the accounts it adopted"),
 			{
 				displayName: 'Options',
 				name: 'options',

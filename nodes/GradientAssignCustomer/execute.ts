@@ -11,7 +11,9 @@ import { planAccounts } from '../shared/accounts';
 import { asNodeError, inputError, reasonOf, stopsTheRun } from '../shared/errors';
 import { GradientClient } from '../shared/gradient/client';
 import type { Account } from '../shared/gradient/schemas';
-import { readAssignMemory, writeAssignMemory } from '../shared/ledgerState';
+import { assignChanges } from '../shared/memory/changes';
+import type { MemoryHandle } from '../shared/memory/door';
+import { openMemory } from '../shared/memory/door';
 import type { NamedClient } from '../shared/matching';
 import { requestSettings } from '../shared/options';
 import { mapConcurrent } from '../shared/pacing';
@@ -216,13 +218,13 @@ export async function assignCustomers(this: IExecuteFunctions): Promise<INodeExe
 		return finish();
 	};
 
-	let organizationId: string;
+	let memory: MemoryHandle;
 	let accounts: Account[];
 	let psaClients: NamedClient[] | undefined;
 	let statusNote = '';
 	try {
 		const organization = await client.getOrganization();
-		organizationId = organization.organizationId;
+		memory = await openMemory(this, organization.organizationId);
 		if (organization.status === 'inactive') {
 			if (dryRun) {
 				statusNote = '; would set the integration status to pending';
@@ -257,14 +259,13 @@ export async function assignCustomers(this: IExecuteFunctions): Promise<INodeExe
 		return fatal(error);
 	}
 
-	const staticData = this.getWorkflowStaticData('global');
 	const plan = planAccounts({
 		customers: [...customers.values()],
 		accounts,
 		overrides,
 		adoptByName,
 		psaClients,
-		memory: readAssignMemory(staticData, organizationId),
+		memory: memory.assign,
 	});
 
 	const creations = new Map<string, Creation>();
@@ -304,7 +305,16 @@ export async function assignCustomers(this: IExecuteFunctions): Promise<INodeExe
 		} catch (error) {
 			return fatal(error);
 		}
-		writeAssignMemory(staticData, organizationId, plan.memory);
+		// Per entry: what another run remembered meanwhile is kept.
+		await memory.record(assignChanges(memory.assign, plan.memory));
+		await memory.flush();
+		if (memory.unsaved) {
+			hints.push({
+				message: `${memory.unsaved} aligned or adopted account(s) could not be remembered (${memory.unsavedReason ?? 'unknown reason'}): the next run may rename them back.`,
+				type: 'warning',
+				location: 'outputPane',
+			});
+		}
 	}
 
 	shapeOutputs(plan, rows, items, dryRun, creations, renamed, assigned, toNeedsMapping);

@@ -6,6 +6,7 @@ import type {
 	INodeTypeDescription,
 } from 'n8n-workflow';
 
+import { memoryProperties } from '../shared/memory/parameters';
 import { requestOptions } from '../shared/options';
 import { GRADIENT_DEFAULTS } from '../shared/transport';
 import { pushBillable } from './execute';
@@ -29,17 +30,26 @@ export class GradientPushBillable implements INodeType {
 			NodeConnectionTypes.Main,
 			NodeConnectionTypes.Main,
 			NodeConnectionTypes.Main,
+			NodeConnectionTypes.Main,
 		],
-		outputNames: ['Pushed', 'Not Mapped', 'Failed', 'Held for Review'],
-		credentials: [{ name: 'gradientApi', required: true }],
+		outputNames: ['Pushed', 'Not Mapped', 'Failed', 'Held for Review', 'Memory Warnings'],
+		credentials: [
+			{ name: 'gradientApi', required: true },
+			{
+				name: 'mailprotectorGradientMemoryApi',
+				required: true,
+				displayOptions: { show: { memory: ['dataTable'] } },
+			},
+		],
 		properties: [
 			{
 				displayName:
-					'Pushes one count per Gradient account and service. Pushed lists every pair with its previous count (an audit trail), Not Mapped the pairs Gradient answered 404 for (map them in Synthesize), Failed what could not be sent, Held for Review what the guards held back.',
+					'Pushes one count per Gradient account and service. Pushed lists every pair with its previous count (an audit trail), Not Mapped the pairs Gradient answered 404 for (map them in Synthesize), Failed what could not be sent, Held for Review what the guards held back, Memory Warnings when the billing memory is empty or lost while Gradient shows earlier runs.',
 				name: 'notice',
 				type: 'notice',
 				default: '',
 			},
+			...memoryProperties('the counts it pushed, held pairs and approvals'),
 			{
 				displayName: 'Dry Run',
 				name: 'dryRun',

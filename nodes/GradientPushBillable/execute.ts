@@ -10,12 +10,15 @@ import { asNodeError, failureOf, inputError, reasonOf } from '../shared/errors';
 import { GradientClient } from '../shared/gradient/client';
 import {
 	applyOutcomes,
+	ledgerKey,
 	parseApprovals,
 	readApprovalTime,
-	readOrgState,
 	unusedApprovalKeys,
-	writeOrgState,
 } from '../shared/ledger';
+import { ledgerChanges } from '../shared/memory/changes';
+import type { MemoryHandle } from '../shared/memory/door';
+import { openMemory } from '../shared/memory/door';
+import { entryId, memoryWarnings, recordAccepted, withoutAt } from './memory';
 import { requestSettings } from '../shared/options';
 import type { FieldNames, PlanSettings, ReadItem } from '../shared/push';
 import {
@@ -62,7 +65,8 @@ function paired(items: number[]): IPairedItemData | IPairedItemData[] {
 export async function pushBillable(this: IExecuteFunctions): Promise<INodeExecutionData[][]> {
 	const items = this.getInputData();
 	const node = this.getNode();
-	const out: INodeExecutionData[][] = [[], [], [], []];
+	// Pushed, Not Mapped, Failed, Held for Review (the contract's four), then Memory Warnings.
+	const out: INodeExecutionData[][] = [[], [], [], [], []];
 	const hint = (message: string, type: 'info' | 'warning' = 'info') =>
 		this.addExecutionHints({ message, type, location: 'outputPane' });
 
@@ -127,9 +131,11 @@ export async function pushBillable(this: IExecuteFunctions): Promise<INodeExecut
 
 	const runId = this.getExecutionId() || randomString(12);
 	const client = new GradientClient(this, requestSettings(options));
-	let organizationId: string;
+	let memory: MemoryHandle;
 	try {
-		organizationId = (await client.getOrganization()).organizationId;
+		const organizationId = (await client.getOrganization()).organizationId;
+		// A memory that cannot be read stops the node before anything is sent.
+		memory = await openMemory(this, organizationId);
 	} catch (error) {
 		if (!this.continueOnFail()) throw asNodeError(node, error);
 		// Nothing can be sent without the organization: every item gets this one reason.
@@ -155,9 +161,11 @@ export async function pushBillable(this: IExecuteFunctions): Promise<INodeExecut
 		return out;
 	}
 
-	const staticData = this.getWorkflowStaticData('global');
-	const { state, health } = readOrgState(staticData, organizationId);
+	const { state, health } = memory.ledger;
 	const plan = planPush(read, state, health, settings);
+	const planned = new Map(plan.pairs.map((p) => [p.key, p]));
+	// What each accepted pair was recorded as, so the end of the run does not write it again.
+	const recorded = new Map<string, string>();
 	const unused = unusedApprovalKeys(
 		settings.approvals,
 		state.held,
@@ -173,7 +181,15 @@ export async function pushBillable(this: IExecuteFunctions): Promise<INodeExecut
 	}
 	const report = await runPlan(
 		{
-			pushCount: async (...args) => await client.pushCount(...args),
+			pushCount: async (serviceId, accountId, unitCount, noBuild, itemIndex) => {
+				const answer = await client.pushCount(serviceId, accountId, unitCount, noBuild, itemIndex);
+				// Each count Gradient accepts is remembered at once (in batches), not at the end.
+				const pair = planned.get(ledgerKey(accountId, serviceId));
+				if (!dryRun && noBuild && answer.outcome === 'pushed' && pair) {
+					await recordAccepted(memory, state, pair, answer.status, recorded);
+				}
+				return answer;
+			},
 			halt: (error) => client.transport.halt(error),
 		},
 		plan,
@@ -181,12 +197,13 @@ export async function pushBillable(this: IExecuteFunctions): Promise<INodeExecut
 	);
 	const now = new Date().toISOString();
 	if (!dryRun) {
-		writeOrgState(
-			staticData,
-			organizationId,
-			applyOutcomes(state, ledgerOutcomes(report.results), now),
+		const after = applyOutcomes(state, ledgerOutcomes(report.results), now);
+		await memory.record(
+			ledgerChanges(state, after).filter((c) => recorded.get(entryId(c)) !== withoutAt(c.value)),
 		);
 	}
+	await memory.flush();
+	out[4] = memoryWarnings(memory, items, runId, now);
 
 	for (const f of plan.itemFailures) {
 		out[2].push({ json: itemFailureJson(runId, f, now), pairedItem: { item: f.index } });
@@ -215,7 +232,7 @@ export async function pushBillable(this: IExecuteFunctions): Promise<INodeExecut
 		);
 	}
 	for (const note of plan.notes) hint(note, note.startsWith('Zero Vanished') ? 'info' : 'warning');
-	if (this.getMode() === 'manual' && !dryRun) {
+	if (this.getMode() === 'manual' && !dryRun && memory.storeName === 'staticData') {
 		hint(
 			'Started from the editor: n8n does not save workflow static data for such runs, so this run is not remembered in the ledger (production and "n8n execute" runs are).',
 			'warning',

@@ -17,7 +17,10 @@ export function checkBaseUrl(raw: unknown, credentialName: string): string {
 			`The ${credentialName} credential's Base URL "${text}" is not a valid URL. Enter it as https://host, without a path.`,
 		);
 	}
-	const loopback = LOOPBACK.has(url.hostname);
+	// n8n's own API (the billing memory) may sit on the deployment's private network: workers
+	// reach the main as http://n8n-main:5678 in a compose file.
+	const loopback =
+		LOOPBACK.has(url.hostname) || (credentialName === 'n8n' && isPrivateHost(url.hostname));
 	if (url.protocol !== 'https:' && !(url.protocol === 'http:' && loopback)) {
 		throw new BaseUrlError(
 			`The ${credentialName} credential's Base URL "${url.origin}" must use https (plain http is allowed only for 127.0.0.1, localhost or [::1]). Change it to https://${url.host}.`,
@@ -32,4 +35,16 @@ function parseUrl(text: string): URL | undefined {
 	} catch {
 		return undefined;
 	}
+}
+
+/** A single-label name (a container or service name) or a private IPv4 address. */
+function isPrivateHost(hostname: string): boolean {
+	if (/^[a-z0-9-]+$/i.test(hostname)) return true;
+	const ip = hostname.split('.').map(Number);
+	if (ip.length !== 4 || ip.some((n) => !Number.isInteger(n) || n < 0 || n > 255)) return false;
+	return (
+		ip[0] === 10 ||
+		(ip[0] === 172 && ip[1] >= 16 && ip[1] <= 31) ||
+		(ip[0] === 192 && ip[1] === 168)
+	);
 }

@@ -1,7 +1,7 @@
 import { NodeApiError, NodeOperationError } from 'n8n-workflow';
 import type { INode, JsonObject } from 'n8n-workflow';
 
-export type ApiName = 'Mailprotector' | 'Gradient';
+export type ApiName = 'Mailprotector' | 'Gradient' | 'n8n';
 
 /** What went wrong with one call, after retries; never holds a key or a header value. */
 export interface CallFailure {
@@ -19,6 +19,7 @@ const WHERE_KEYS: Record<ApiName, string> = {
 		'Check the API Key in the Mailprotector credential: in the Mailprotector console open Edit my profile, click "..." on your role and choose View API Key.',
 	Gradient:
 		'Check the Vendor API Key and the Partner API Key in the Gradient credential: in Synthesize, Integrations > Custom > Generate API Tokens (a regenerated Partner key replaces the old one).',
+	n8n: 'Check the API Key in the Billing Memory (n8n API) credential: in n8n, Settings > n8n API > Create an API key (with the data table scopes), and that its Base URL is this n8n.',
 };
 
 function hint(f: CallFailure): { message: string; description: string } {
@@ -56,6 +57,12 @@ function hint(f: CallFailure): { message: string; description: string } {
 		return {
 			message: `Gradient refused ${f.endpoint} (403): it flags unusual API traffic this way`,
 			description: `The run stopped at once rather than retry, which would make it worse. Wait, lower Requests Per Second in the node's options, and contact Gradient support if it persists.${said}`,
+		};
+	}
+	if (s === 403 && f.api === 'n8n') {
+		return {
+			message: `n8n refused ${f.endpoint} (403)`,
+			description: `The API key in the Billing Memory (n8n API) credential lacks a data table scope (dataTable:list, dataTable:create, dataTableRow:read, dataTableRow:create, dataTableRow:upsert, dataTableRow:delete), or its user cannot reach the memory table's project.${said}`,
 		};
 	}
 	if (s === 403) {

@@ -161,7 +161,10 @@ export class Transport {
 	constructor(
 		private readonly ctx: RequestContext,
 		readonly api: ApiName,
-		private readonly credentialType: 'mailprotectorApi' | 'gradientApi',
+		private readonly credentialType:
+			| 'mailprotectorApi'
+			| 'gradientApi'
+			| 'mailprotectorGradientMemoryApi',
 		readonly settings: TransportSettings,
 	) {
 		this.pacer = new Pacer(settings.requestsPerSecond);

@@ -23,7 +23,7 @@ import {
 	removeFolder,
 } from './n8n.mjs';
 
-const { startMailprotector, startGradient, makeDataset } = emulators;
+const { startMailprotector, startGradient, startN8nDataTables, makeDataset } = emulators;
 
 function parseArgs(argv) {
 	const args = { ui: false, customers: 200, port: 5678 };
@@ -58,6 +58,8 @@ let n8n;
 let userFolder;
 let mp;
 let gradient;
+// Billing memory of the examples (n8n data table): `n8n execute` has no server, so an emulator.
+let memory;
 let stopping = false;
 
 async function cleanUp(code) {
@@ -65,7 +67,7 @@ async function cleanUp(code) {
 	stopping = true;
 	try {
 		if (n8n?.server) await n8n.stopServer();
-		await Promise.all([mp?.close(), gradient?.close()].filter(Boolean));
+		await Promise.all([mp?.close(), gradient?.close(), memory?.close()].filter(Boolean));
 	} finally {
 		removeFolder(userFolder);
 		process.exit(code);
@@ -140,6 +142,7 @@ try {
 
 	const dataset = makeDataset({ customers: args.customers, seed: 1 });
 	mp = await startMailprotector({ dataset });
+	memory = await startN8nDataTables();
 	gradient = await startGradient({
 		dataset,
 		accounts: [{ id: HOUSE.id, name: HOUSE.name, description: 'Our own company (alerts)' }],
@@ -150,7 +153,9 @@ try {
 
 	step('importing the credentials and the example workflows');
 	const nightly = cliCopy(loadExample('nightly'));
-	await n8n.importCredentials(emulatorCredentials(mp, gradient));
+	await n8n.importCredentials(
+		emulatorCredentials(mp, gradient, { url: memory.url, apiKey: memory.apiKey }),
+	);
 	await n8n.importWorkflow([loadExample('errors'), nightly.workflow, loadExample('weekly')]);
 
 	step('running the nightly sync once (n8n execute)');

@@ -493,6 +493,27 @@ export class N8n {
 		return { cookie: cookies.map((c) => c.split(';')[0]).join('; '), 'browser-id': browserId };
 	}
 
+	/**
+	 * Creates an n8n API key for the logged-in owner (REST POST /rest/api-keys, as Settings > n8n
+	 * API does) and resolves { apiKey, id, scopes }. `scopes` default to the data-table scopes the
+	 * billing memory needs; no licence is needed for them (checked in n8n 2.41.1).
+	 */
+	async createApiKey({ label = 'mpg billing memory', scopes = MEMORY_API_SCOPES, headers } = {}) {
+		const created = await this.rest('/rest/api-keys', {
+			method: 'POST',
+			headers,
+			body: { label, scopes, expiresAt: null },
+		});
+		const key = created.data ?? created;
+		return { apiKey: key.rawApiKey, id: key.id, scopes: key.scopes };
+	}
+
+	/** The Billing Memory credential's target on this server: { url, apiKey } for emulatorCredentials. */
+	async memoryTarget(options) {
+		const { apiKey } = await this.createApiKey(options);
+		return { url: this.server.url, apiKey };
+	}
+
 	/** GET/POST on the running server's REST API with the login headers; resolves parsed JSON. */
 	async rest(pathname, { method = 'GET', body, headers } = {}) {
 		headers ??= await this.login();
@@ -598,6 +619,18 @@ function tail(file, n = 4000) {
 // ---------------------------------------------------------------------------------------------
 // The example workflows and the emulator credentials (shared by the e2e test and the demo).
 
+/** The API key scopes the billing memory (n8n data table) uses. */
+export const MEMORY_API_SCOPES = [
+	'dataTable:list',
+	'dataTable:create',
+	'dataTable:read',
+	'dataTableRow:read',
+	'dataTableRow:create',
+	'dataTableRow:update',
+	'dataTableRow:upsert',
+	'dataTableRow:delete',
+];
+
 export const WORKFLOW_IDS = {
 	nightly: 'mpgNightlySync01',
 	weekly: 'mpgWeeklyDryRun1',
@@ -633,8 +666,12 @@ export function cliCopy(workflow, { edit } = {}) {
 	return { workflow: copy, disabled };
 }
 
-/** Credentials for the emulators, from test/e2e/credentials.example.json with URLs and keys set. */
-export function emulatorCredentials(mp, gradient) {
+/**
+ * Credentials for the emulators, from test/e2e/credentials.example.json with URLs and keys set.
+ * `memory` ({ url, apiKey }) is where the Billing Memory credential points: the n8nDataTables
+ * emulator (CLI runs have no server), or a real n8n's own API with a key from createApiKey().
+ */
+export function emulatorCredentials(mp, gradient, memory) {
 	const list = JSON.parse(fs.readFileSync(path.join(here, 'credentials.example.json'), 'utf8'));
 	for (const c of list) {
 		if (c.type === 'mailprotectorApi') {
@@ -650,6 +687,11 @@ export function emulatorCredentials(mp, gradient) {
 				partnerApiKey: gradient.partnerApiKey,
 				baseUrl: gradient.url,
 			});
+		}
+		if (c.type === 'mailprotectorGradientMemoryApi') {
+			if (!memory)
+				throw new Error('emulatorCredentials: pass { url, apiKey } for the billing memory');
+			Object.assign(c.data, { apiKey: memory.apiKey, baseUrl: memory.url });
 		}
 	}
 	return list;

@@ -44,8 +44,14 @@ import {
 	repoRoot,
 } from './n8n.mjs';
 
-const { startMailprotector, startGradient, makeDataset, expectedCounts, defaultProductOf } =
-	emulators;
+const {
+	startMailprotector,
+	startGradient,
+	startN8nDataTables,
+	makeDataset,
+	expectedCounts,
+	defaultProductOf,
+} = emulators;
 
 const CUSTOMERS = Number(process.env.MPG_E2E_CUSTOMERS || 120);
 const HOUSE = { id: 'msp-house', name: 'MSP House Account' };
@@ -88,6 +94,9 @@ let n8n;
 let userFolder;
 let mp;
 let gradient;
+// The examples keep their billing memory in an n8n data table; `n8n execute` has no server, so
+// the Billing Memory credential points at the data-table emulator.
+let memory;
 
 try {
 	// ---- setup --------------------------------------------------------------------------------
@@ -106,6 +115,7 @@ try {
 	const dataset = makeDataset({ customers: CUSTOMERS, seed: 7 });
 	const keys = { mp: secret('mpkey'), vendor: secret('vendorkey'), partner: secret('partnerkey') };
 	mp = await startMailprotector({ dataset, apiKey: keys.mp });
+	memory = await startN8nDataTables({ apiKey: secret('n8nkey') });
 	gradient = await startGradient({
 		dataset,
 		vendorApiKey: keys.vendor,
@@ -145,7 +155,9 @@ try {
 		`e2e copy: ${nightly.disabled.join(', ')} disabled for the CLI (Data Tables run in the server stage); ` +
 			`Needs Mapping via customer ${overriddenCustomer}; Unmapped via ${excludedProduct}`,
 	);
-	await n8n.importCredentials(emulatorCredentials(mp, gradient));
+	await n8n.importCredentials(
+		emulatorCredentials(mp, gradient, { url: memory.url, apiKey: memory.apiKey }),
+	);
 	await n8n.importWorkflow([loadExample('errors'), nightly.workflow, standalone.workflow]);
 	stage('emulators, import credentials and workflows', t);
 
@@ -642,7 +654,9 @@ try {
 	console.log(error.stack);
 } finally {
 	if (n8n?.server) await n8n.stopServer().catch(() => {});
-	await Promise.all([mp?.close(), gradient?.close()].filter(Boolean)).catch(() => {});
+	await Promise.all([mp?.close(), gradient?.close(), memory?.close()].filter(Boolean)).catch(
+		() => {},
+	);
 	if (process.env.MPG_E2E_KEEP === '1') log(`kept ${userFolder}`);
 	else removeFolder(userFolder);
 }

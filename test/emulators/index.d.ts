@@ -492,3 +492,43 @@ export function nearSpelling(name: string, k?: number): string;
 export const CATEGORIES: string[];
 export const SUBCATEGORIES: string[];
 export const DEFAULT_GRADIENT_OPTIONS: GradientOptions;
+
+// ---------------------------------------------------------------------------------------------
+// n8n public data-table API emulator (n8nDataTables.js)
+
+export interface DataTableRowJson {
+	id: number;
+	createdAt: string;
+	updatedAt: string;
+	[column: string]: unknown;
+}
+export interface DataTableJson {
+	id: string;
+	name: string;
+	columns: Array<{ id: string; name: string; type: string; index: number }>;
+	projectId: string;
+	createdAt: string;
+	updatedAt: string;
+	rows: DataTableRowJson[];
+}
+export interface N8nDataTablesEmulator {
+	url: string;
+	port: number;
+	apiKey: string;
+	options: { apiKey: string; scopes: string[] };
+	log: LogEntry[];
+	stats: EmulatorStats;
+	setFaults(f: FaultConfig | null): Required<FaultConfig>;
+	clearLog(): void;
+	close(): Promise<void>;
+	tables(): DataTableJson[];
+	rowsOf(name: string): DataTableRowJson[];
+}
+export function startN8nDataTables(opts?: {
+	apiKey?: string;
+	scopes?: string[];
+	host?: string;
+	port?: number;
+	faults?: FaultConfig;
+}): Promise<N8nDataTablesEmulator>;
+export const ALL_DATA_TABLE_SCOPES: string[];

@@ -6,6 +6,7 @@ const dataset = require('./dataset');
 const faults = require('./faults');
 const mailprotector = require('./mailprotector');
 const gradient = require('./gradient');
+const n8nDataTables = require('./n8nDataTables');
 
 module.exports = {
 	...prng,
@@ -13,4 +14,5 @@ module.exports = {
 	...faults,
 	...mailprotector,
 	...gradient,
+	...n8nDataTables,
 };

@@ -41,6 +41,7 @@ import type {
 
 import { GradientApi } from '../../credentials/GradientApi.credentials';
 import { MailprotectorApi } from '../../credentials/MailprotectorApi.credentials';
+import { MailprotectorGradientMemoryApi } from '../../credentials/MailprotectorGradientMemoryApi.credentials';
 import { START_NODE_TYPE, TestStart } from './startNode';
 
 /** Installed type name -> node instance, e.g. `{ 'n8n-nodes-mailprotector-gradient.gradientAlert': new GradientAlert() }`. */
@@ -80,7 +81,7 @@ export interface WorkflowJson {
 
 /** The credential classes of this package. */
 export function packageCredentialTypes(): ICredentialType[] {
-	return [new MailprotectorApi(), new GradientApi()];
+	return [new MailprotectorApi(), new GradientApi(), new MailprotectorGradientMemoryApi()];
 }
 
 export class TestNodeTypes implements INodeTypes {

@@ -26,6 +26,7 @@ export const START_NODE_NAME = 'Start';
 export const CREDENTIAL_REFS = {
 	mailprotectorApi: { id: 'mpCredTest000001', name: 'Mailprotector test' },
 	gradientApi: { id: 'grCredTest000001', name: 'Gradient test' },
+	mailprotectorGradientMemoryApi: { id: 'memCredTest00001', name: 'Billing Memory test' },
 } as const;
 
 export type CredentialTypeName = keyof typeof CREDENTIAL_REFS;
@@ -120,9 +121,11 @@ export function chain(nodes: ChainNode[], options: ChainOptions = {}): WorkflowJ
 export interface CredentialUrls {
 	mailprotectorUrl?: string;
 	gradientUrl?: string;
+	/** n8n's API for the data-table memory (the n8nDataTables emulator). */
+	memoryUrl?: string;
 }
 
-/** Decrypted test credentials for both APIs (keys from leaks.TEST_KEYS). */
+/** Decrypted test credentials for the three credentials (keys from leaks.TEST_KEYS). */
 export function credentialsFor(urls: CredentialUrls = {}): CredentialMap {
 	return {
 		mailprotectorApi: {
@@ -134,6 +137,10 @@ export function credentialsFor(urls: CredentialUrls = {}): CredentialMap {
 			vendorApiKey: TEST_KEYS.gradientVendorApiKey,
 			partnerApiKey: TEST_KEYS.gradientPartnerApiKey,
 			baseUrl: urls.gradientUrl ?? 'https://app.usegradient.com',
+		},
+		mailprotectorGradientMemoryApi: {
+			apiKey: TEST_KEYS.n8nApiKey,
+			baseUrl: urls.memoryUrl ?? 'http://127.0.0.1:5678',
 		},
 	};
 }

@@ -4,6 +4,7 @@ export const TEST_KEYS = {
 	mailprotectorResellerId: '1',
 	gradientVendorApiKey: 'vk-test',
 	gradientPartnerApiKey: 'pk-test',
+	n8nApiKey: 'n8n-test-key',
 } as const;
 
 /** GRADIENT-TOKEN of the test keys: base64("vk-test:pk-test"). */
@@ -19,6 +20,7 @@ export const SECRETS: readonly string[] = [
 	TEST_KEYS.gradientPartnerApiKey,
 	`Bearer ${TEST_KEYS.mailprotectorApiKey}`,
 	TEST_GRADIENT_TOKEN,
+	TEST_KEYS.n8nApiKey,
 ];
 
 /** Throws when `text` contains any test key, the Bearer value or the GRADIENT-TOKEN. */

@@ -1,0 +1,106 @@
+import type { IDataObject, IExecuteFunctions } from 'n8n-workflow';
+
+import { reasonOf } from '../errors';
+import type { ReadState } from '../ledger';
+import { STATE_KEY, readOrgState } from '../ledger';
+import type { AssignMemory } from '../ledgerState';
+import { readAssignMemory } from '../ledgerState';
+import type { MemoryChange } from './changes';
+import { DEFAULT_MEMORY_TABLE, DataTableStore } from './dataTableStore';
+import { StaticDataStore } from './staticDataStore';
+import type { MemoryStore, MemoryStoreName } from './store';
+
+/** Changes are sent once this many are queued, or this long after the last send. */
+export const FLUSH_EVERY = 50;
+export const FLUSH_AFTER_MS = 1000;
+
+/**
+ * One organization's billing memory, opened once per node execution. `ledger` and `assign`
+ * have the shapes of readOrgState and readAssignMemory whatever the store; writes are per entry
+ * and queued: a crash loses at most the changes queued since the last send (up to FLUSH_EVERY,
+ * or FLUSH_AFTER_MS of pushes).
+ */
+export class MemoryHandle {
+	private queue: MemoryChange[] = [];
+
+	private lastFlush = Date.now();
+
+	private flushing: Promise<void> = Promise.resolve();
+
+	/** Changes that could not be written, and why (the first reason). */
+	unsaved = 0;
+
+	unsavedReason?: string;
+
+	written = 0;
+
+	constructor(
+		readonly store: MemoryStore,
+		readonly ledger: ReadState,
+		readonly assign: AssignMemory,
+	) {}
+
+	get storeName(): MemoryStoreName {
+		return this.store.name;
+	}
+
+	/** Queues changes; sends the queue when it is long enough or old enough. */
+	async record(changes: MemoryChange[]): Promise<void> {
+		this.queue.push(...changes);
+		if (this.queue.length >= FLUSH_EVERY || Date.now() - this.lastFlush >= FLUSH_AFTER_MS) {
+			await this.flush();
+		}
+	}
+
+	/** Sends everything queued; never throws (a failed write is counted in `unsaved`). */
+	async flush(): Promise<void> {
+		const batch = this.queue;
+		this.queue = [];
+		this.lastFlush = Date.now();
+		// One send at a time, in order, so a later change to an entry never lands first.
+		const run = this.flushing.then(async () => {
+			if (!batch.length) return;
+			try {
+				await this.store.write(batch);
+				this.written += batch.length;
+			} catch (error) {
+				const unsaved = (error as { unsaved?: number }).unsaved ?? batch.length;
+				this.unsaved += unsaved;
+				this.written += batch.length - unsaved;
+				this.unsavedReason ??= reasonOf(error);
+			}
+		});
+		this.flushing = run;
+		await run;
+	}
+}
+
+/** Which memory the node's "Billing Memory" parameter selects. */
+export function memoryChoice(ctx: IExecuteFunctions): { store: MemoryStoreName; table: string } {
+	const store = ctx.getNodeParameter('memory', 0, 'staticData') as MemoryStoreName;
+	const raw = store === 'dataTable' ? ctx.getNodeParameter('memoryTable', 0, '') : '';
+	const table = typeof raw === 'string' && raw.trim() ? raw.trim() : DEFAULT_MEMORY_TABLE;
+	return { store: store === 'dataTable' ? 'dataTable' : 'staticData', table };
+}
+
+/**
+ * The door to the billing memory of one Gradient organization. Reading a data table that cannot
+ * be reached throws (nothing is sent on a memory that cannot be read or written).
+ */
+export async function openMemory(
+	ctx: IExecuteFunctions,
+	organizationId: string,
+): Promise<MemoryHandle> {
+	const choice = memoryChoice(ctx);
+	const store: MemoryStore =
+		choice.store === 'dataTable'
+			? new DataTableStore(ctx, organizationId, choice.table)
+			: new StaticDataStore(ctx, organizationId);
+	const raw = await store.read();
+	const view: IDataObject = raw ? { [STATE_KEY]: { [organizationId]: raw } } : {};
+	return new MemoryHandle(
+		store,
+		readOrgState(view, organizationId),
+		readAssignMemory(view, organizationId),
+	);
+}
