@@ -27,6 +27,7 @@
 //
 // Flags: --parts chain,scale,queue (which parts; default all three; e.g. --parts queue alone)
 //        --scale-sizes 2000,5000  --queue-size 2000
+//        --queue-memory dataTable|staticData (the queue chain's Billing Memory; default dataTable)
 //        --sizes 200,2000  --latency MS (30)  --seed S (1)  --no-stock  --no-write
 //        --heap-cap MB (384; 0 = no second run)
 //        --dump DIR (keep each run's printed JSON, stderr and RSS timeline there, for profiling)
@@ -73,6 +74,7 @@ function parseArgs(argv) {
 		sizes: [200, 2000],
 		scaleSizes: [2000, 5000],
 		queueSize: 2000,
+		queueMemory: 'dataTable',
 		latency: 30,
 		seed: 1,
 		stock: true,
@@ -94,6 +96,7 @@ function parseArgs(argv) {
 		else if (flag === '--parts') out.parts = value.split(',');
 		else if (flag === '--scale-sizes') out.scaleSizes = value.split(',').map(Number);
 		else if (flag === '--queue-size') out.queueSize = Number(value);
+		else if (flag === '--queue-memory') out.queueMemory = value;
 		else if (flag === '--latency') out.latency = Number(value);
 		else if (flag === '--seed') out.seed = Number(value);
 		else if (flag === '--dump') out.dump = path.resolve(value);
@@ -557,6 +560,7 @@ try {
 			credentials: credentialList,
 			workflows: { chain: wf('chain'), empty: wf('empty') },
 			ids: IDS,
+			memory: args.queueMemory,
 		});
 		while (deferred.length) await Promise.resolve(deferred.pop()()).catch(() => {});
 		const qr = results.queue;
@@ -701,7 +705,8 @@ function writeQueue(res, verdicts) {
 			`Redis (${q.versions['redis-server']?.split(' ').slice(0, 3).join(' ')}) and ${q.versions.postgres} from Debian's packages, ` +
 			'all on this box; the bench chain and the empty workflow with a Webhook trigger instead of the Manual Trigger, ' +
 			'published, each run started by a POST to the main. The worker ran the empty workflow first, then the chain; ' +
-			'its VmHWM after each is its peak for that run. Same emulators and latency as above.',
+			'its VmHWM after each is its peak for that run. Same emulators and latency as above. ' +
+			`Billing Memory of Assign Customer and Push Billable: ${q.memory === 'dataTable' ? "an n8n data table through the main's public API (the advice for queue mode)" : 'workflow static data'}.`,
 		'',
 		`| | ${q.customers} customers on a worker |`,
 		'|---|---|',

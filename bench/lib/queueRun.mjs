@@ -2,7 +2,8 @@
 // main and one `n8n worker`, the bench's chain and empty workflows with a Webhook trigger
 // (published before start; a POST to the main enqueues, the worker runs). On the same worker,
 // first the empty workflow, then the chain: the worker's VmHWM after each is its peak memory
-// for an empty run and for the chain.
+// for an empty run and for the chain. The chain keeps its billing memory in an n8n data table
+// through the main's API (the README's advice for queue mode), unless memory: 'staticData'.
 import fs from 'node:fs';
 
 import {
@@ -56,6 +57,20 @@ function peaks(pid) {
 	};
 }
 
+const MEMORY_CRED = { id: 'mpgBenchMemCred1', name: 'Bench Billing Memory' };
+
+/** The chain with its memory in an n8n data table (the README's advice for queue mode). */
+function withDataTableMemory(workflow) {
+	const wf = structuredClone(workflow);
+	for (const n of wf.nodes) {
+		if (/\.(gradientAssignCustomer|gradientPushBillable)$/.test(n.type)) {
+			n.parameters.memory = 'dataTable';
+			n.credentials = { ...n.credentials, mailprotectorGradientMemoryApi: MEMORY_CRED };
+		}
+	}
+	return wf;
+}
+
 const span = (run) => (Date.parse(run?.stoppedAt) - Date.parse(run?.startedAt)) / 1000;
 
 /**
@@ -65,6 +80,7 @@ const span = (run) => (Date.parse(run?.stoppedAt) - Date.parse(run?.startedAt)) 
  */
 export async function runChainOnWorker(o) {
 	const { runtime, customers, seed, limit, faults, log, emulator, defer } = o;
+	const memory = o.memory ?? 'dataTable';
 	const userFolder = makeUserFolder('mpg-bench-queue-');
 	defer(() => removeFolder(userFolder));
 	installPackage(userFolder, { log });
@@ -83,10 +99,21 @@ export async function runChainOnWorker(o) {
 		faults,
 		logHeaders: false,
 	});
-	await n8n.importCredentials(o.credentials(mp.url, gr.url));
+	const memoryCredential = (url, apiKey) => ({
+		...MEMORY_CRED,
+		type: 'mailprotectorGradientMemoryApi',
+		data: { apiKey, baseUrl: url },
+	});
+	// The memory's API key exists once the main runs: a placeholder first, then the real one.
+	await n8n.importCredentials([
+		...o.credentials(mp.url, gr.url),
+		memoryCredential('http://127.0.0.1:9', 'not-yet'),
+	]);
+	const chainWorkflow =
+		memory === 'dataTable' ? withDataTableMemory(o.workflows.chain) : o.workflows.chain;
 	const hooks = { chain: 'mpg-bench-chain', empty: 'mpg-bench-empty' };
 	await n8n.importWorkflow([
-		withWebhookTrigger(o.workflows.chain, { path: hooks.chain, replace: 'Run Now' }),
+		withWebhookTrigger(chainWorkflow, { path: hooks.chain, replace: 'Run Now' }),
 		withWebhookTrigger(o.workflows.empty, { path: hooks.empty, replace: 'Run Now' }),
 	]);
 	await n8n.publishWorkflow(o.ids.chain);
@@ -96,6 +123,8 @@ export async function runChainOnWorker(o) {
 	const worker = await startWorker(n8n, 'worker-1', { concurrency: 1 });
 	defer(() => worker.stop());
 	const h = await n8n.login();
+	const { apiKey } = await n8n.createApiKey({ headers: h });
+	await n8n.importCredentials([memoryCredential(n8n.server.url, apiKey)]);
 	const idle = peaks(worker.pid);
 
 	const run = async (which, timeoutMs) => {
@@ -139,5 +168,6 @@ export async function runChainOnWorker(o) {
 		mpCalls: mpStats.requests,
 		lost: lostPairs(want, grState).length,
 		versions: runtime.services.versions,
+		memory,
 	};
 }
