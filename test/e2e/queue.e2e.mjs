@@ -70,6 +70,27 @@ let mp;
 let gradient;
 let queue;
 const workers = [];
+let cleaning;
+
+/** Stops every process this test started, by PID (workers, main, Redis, Postgres), once. */
+function cleanup() {
+	cleaning ??= (async () => {
+		for (const w of workers) await w.stop().catch(() => {});
+		if (n8n?.server) await n8n.stopServer().catch(() => {});
+		await queue?.stop().catch(() => {});
+		await Promise.all([mp?.close(), gradient?.close()].filter(Boolean)).catch(() => {});
+		if (process.env.MPG_E2E_KEEP === '1') log(`kept ${userFolder}`);
+		else removeFolder(userFolder);
+	})();
+	return cleaning;
+}
+// The services and n8n run in their own process groups: an interrupted test still stops them.
+for (const sig of ['SIGINT', 'SIGTERM']) {
+	process.on(sig, () => {
+		log(`${sig}: stopping the workers, the main, Redis and Postgres`);
+		cleanup().finally(() => process.exit(130));
+	});
+}
 
 try {
 	// ---- setup --------------------------------------------------------------------------------
@@ -356,12 +377,7 @@ try {
 	check(`e2e-queue stopped: ${error.message.split('\n')[0]}`, false);
 	console.log(error.stack);
 } finally {
-	for (const w of workers) await w.stop().catch(() => {});
-	if (n8n?.server) await n8n.stopServer().catch(() => {});
-	await queue?.stop().catch(() => {});
-	await Promise.all([mp?.close(), gradient?.close()].filter(Boolean)).catch(() => {});
-	if (process.env.MPG_E2E_KEEP === '1') log(`kept ${userFolder}`);
-	else removeFolder(userFolder);
+	await cleanup();
 }
 
 log(`total ${((Date.now() - started) / 1000).toFixed(1)} s`);
