@@ -3,7 +3,8 @@
 // cache), an n8n main (`n8n start`) and 2 workers (`n8n worker`) sharing one user folder with
 // the package installed from its tarball, both API emulators on 127.0.0.1.
 // The example nightly sync as shipped, except: its nightly Schedule Trigger is a Webhook
-// trigger (the main enqueues, a worker runs it) and its credentials point at the emulators.
+// trigger (the main enqueues, a worker runs it) and its credentials point at the emulators and,
+// for the Billing Memory (an n8n data table), at the main's own API with a key made for it.
 // It is published before the main starts.
 //
 //  run 1 (webhook)   a worker runs it; every mapped count equals the Mailprotector oracle
@@ -14,7 +15,8 @@
 //  -- another pair gains a user --
 //  editor run        "Run Now" as the editor's button runs it (on the main)
 //  run 4 (webhook)   sees the editor run's push as previousCount (the memory kept it)
-//  + no duplicate account, service or ticket in Gradient; which worker ran each run.
+//  + no duplicate account, service or ticket in Gradient, no Memory Warnings, the memory's rows
+//    in the n8n data table, no key in any log; which worker ran each run.
 //
 // Prints `e2e-queue: N passed, N failed` last; exits 1 on any failure.
 // Env: MPG_E2E_QUEUE_CUSTOMERS (default 40), MPG_E2E_KEEP=1 keeps the temp folder.
