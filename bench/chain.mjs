@@ -702,7 +702,7 @@ function writeQueue(res, verdicts) {
 	const lines = [
 		...header(res.meta),
 		`Queue mode: n8n ${res.meta.n8nVersion} main (\`n8n start\`) and one \`n8n worker\` (--concurrency=1), ` +
-			`Redis (${q.versions['redis-server']?.split(' ').slice(0, 3).join(' ')}) and ${q.versions.postgres} from Debian's packages, ` +
+			`Redis ${/v=(\S+)/.exec(q.versions['redis-server'] ?? '')?.[1] ?? '?'} and PostgreSQL ${/\) (\S+)/.exec(q.versions.postgres ?? '')?.[1] ?? '?'} from Debian's packages, ` +
 			'all on this box; the bench chain and the empty workflow with a Webhook trigger instead of the Manual Trigger, ' +
 			'published, each run started by a POST to the main. The worker ran the empty workflow first, then the chain; ' +
 			'its VmHWM after each is its peak for that run. Same emulators and latency as above. ' +
