@@ -6,6 +6,7 @@
  */
 import type { IDataObject, INodeExecutionData, INodeParameters } from 'n8n-workflow';
 
+import { checkBaseUrl } from '../nodes/shared/baseUrl';
 import { STATE_KEY } from '../nodes/shared/ledger';
 import type {
 	GradientEmulator,
@@ -246,6 +247,124 @@ describe('billing memory in an n8n data table (queue-mode workers start with emp
 	});
 });
 
+describe('held pairs and approvals in the data table', () => {
+	it('a held pair is remembered on a fresh worker, and its approval is consumed', async () => {
+		const w = await startWorld(3);
+		w.g.state.addSku({ name: 'CloudFilter' });
+		w.g.state.addAccount({ id: '1', name: 'Customer 1' });
+		w.g.state.setPsaClients(['Customer 1']);
+		const sku = w.g.state.vendor.skus.find((x) => x.name === 'CloudFilter')!.id;
+		const key = `1|${sku}`;
+		const pushOnly = (count: number, parameters: IDataObject = {}): WorkflowJson =>
+			chain(
+				[
+					{
+						name: PUSH,
+						type: 'gradientPushBillable',
+						parameters: { memory: 'dataTable', ...parameters },
+						credentials: ['gradientApi', 'mailprotectorGradientMemoryApi'],
+					},
+				],
+				{
+					startItems: [
+						{
+							customerId: '1',
+							customerName: 'Customer 1',
+							product: 'CloudFilter',
+							count,
+							gradientAccountId: '1',
+							gradientServiceId: sku,
+						},
+					],
+				},
+			);
+		await run(w, pushOnly(10));
+		const guarded = { changeGuard: true, maxChangePercent: 50 };
+		const held = await run(w, pushOnly(2, guarded), {});
+		expect(held.output(PUSH, 3).map((i) => i.json.ledgerKey)).toEqual([key]);
+		expect(counted(w, '1', 'CloudFilter')).toBe(10);
+		expect(
+			memoryRows(w)
+				.filter((r) => r.kind === 'held')
+				.map((r) => r.key),
+		).toEqual([key]);
+
+		const approved = await run(
+			w,
+			pushOnly(2, { ...guarded, options: { approveHeldKeys: key } }),
+			{},
+		);
+		expect(pushed(approved)).toEqual([
+			expect.objectContaining({ status: 'pushed', previousCount: 10, unitCount: 2 }),
+		]);
+		expect(counted(w, '1', 'CloudFilter')).toBe(2);
+		// The approval released the pair once: nothing is held any more, the ledger has 2.
+		expect(memoryRows(w).filter((r) => r.kind === 'held')).toEqual([]);
+		const pair = pairRows(w).find((r) => r.key === key)!;
+		expect(JSON.parse(String(pair.value))).toMatchObject({ count: 2 });
+	});
+});
+
+describe('switching an existing sync from static data to the data table', () => {
+	it('warns once on the first data-table run, then remembers', async () => {
+		const w = await startWorld(10);
+		const before = await run(w, syncWorkflow('staticData'));
+		expect(before.error).toBeUndefined();
+		const first = await run(w, syncWorkflow('dataTable'), before.staticData);
+		expect(warnings(first)).toEqual([
+			expect.objectContaining({
+				warning: 'memory_empty',
+				memory: 'dataTable',
+				ledgerHealth: 'missing',
+			}),
+		]);
+		expect(String(warnings(first)[0].message)).toContain('starts the memory table again');
+		const second = await run(w, syncWorkflow('dataTable'), {});
+		expect(warnings(second)).toEqual([]);
+		expect(pushed(second).every((i) => i.previousCount !== null)).toBe(true);
+	});
+});
+
+describe('a memory that cannot be written', () => {
+	const readOnly = ['dataTable:list', 'dataTable:create', 'dataTable:read', 'dataTableRow:read'];
+
+	it('stops Push before any count is sent when the key may not write rows', async () => {
+		const w = await startWorld(8);
+		w.n8n.options.scopes = readOnly;
+		const r = await run(w, syncWorkflow('dataTable'));
+		const error = r.nodeError(PUSH);
+		expect(error?.message).toContain('The billing memory (n8n data table) cannot be written');
+		expect(error?.message).toContain('n8n refused');
+		expect(String((error as { description?: string }).description)).toContain(
+			'Nothing was sent to Gradient',
+		);
+		expect(w.g.state.pushes).toEqual([]);
+	});
+
+	it('says on Memory Warnings how many accepted pushes could not be remembered', async () => {
+		const w = await startWorld(8);
+		const pushes = w.g.state.pushes;
+		const original = pushes.push.bind(pushes);
+		// The key loses its write scopes after the third count Gradient accepted.
+		pushes.push = (...entries) => {
+			const n = original(...entries);
+			if (n === 3) w.n8n.options.scopes = readOnly;
+			return n;
+		};
+		const r = await run(w, syncWorkflow('dataTable'));
+		expect(r.error).toBeUndefined();
+		const accepted = pushed(r).length;
+		expect(accepted).toBeGreaterThan(3);
+		const [warning, ...more] = warnings(r);
+		expect(more).toEqual([]);
+		expect(warning).toMatchObject({ warning: 'memory_unsaved', memory: 'dataTable' });
+		// What is remembered plus what the warning counts covers every accepted pair.
+		expect(pairRows(w).length + Number(warning.unsaved)).toBeGreaterThanOrEqual(accepted);
+		expect(pairRows(w).length).toBeLessThan(accepted);
+		expect(String(warning.message)).toContain('could not be written');
+	});
+});
+
 describe('Gradient Alert and Assign Customer remember through the data table', () => {
 	it('Alert does not open a ticket again on a fresh worker (empty static data)', async () => {
 		const w = await startWorld(3);
@@ -298,5 +417,15 @@ describe('Gradient Alert and Assign Customer remember through the data table', (
 		expect(items.find((i) => i.json.customerId === acme)?.json.gradientAccountAction).toBe(
 			'existing',
 		);
+	});
+});
+
+describe('Billing Memory Base URL', () => {
+	it('allows plain http to the main on a private network, and nowhere else', () => {
+		expect(checkBaseUrl('http://n8n-main:5678/', 'n8n')).toBe('http://n8n-main:5678');
+		expect(checkBaseUrl('http://10.0.3.7:5678', 'n8n')).toBe('http://10.0.3.7:5678');
+		expect(() => checkBaseUrl('http://n8n.example.com', 'n8n')).toThrow('must use https');
+		// The vendor APIs keep the rule: https, loopback excepted.
+		expect(() => checkBaseUrl('http://n8n-main:5678', 'Gradient')).toThrow('must use https');
 	});
 });

@@ -18,7 +18,7 @@ import {
 import { ledgerChanges } from '../shared/memory/changes';
 import type { MemoryHandle } from '../shared/memory/door';
 import { openMemory } from '../shared/memory/door';
-import { entryId, memoryWarnings, recordAccepted, withoutAt } from './memory';
+import { entryId, memoryWarnings, recordAccepted, recordHeld, withoutAt } from './memory';
 import { requestSettings } from '../shared/options';
 import type { FieldNames, PlanSettings, ReadItem } from '../shared/push';
 import {
@@ -134,11 +134,12 @@ export async function pushBillable(this: IExecuteFunctions): Promise<INodeExecut
 	let memory: MemoryHandle;
 	try {
 		const organizationId = (await client.getOrganization()).organizationId;
-		// A memory that cannot be read stops the node before anything is sent.
+		// A memory that cannot be read or written stops the node before anything is sent.
 		memory = await openMemory(this, organizationId);
+		if (!dryRun) await memory.ensureWritable(this);
 	} catch (error) {
 		if (!this.continueOnFail()) throw asNodeError(node, error);
-		// Nothing can be sent without the organization: every item gets this one reason.
+		// Nothing can be sent without the organization and the memory: every item gets this reason.
 		const reason = reasonOf(error);
 		const at = new Date().toISOString();
 		out[2] = read.map((r) => {
@@ -166,6 +167,7 @@ export async function pushBillable(this: IExecuteFunctions): Promise<INodeExecut
 	const planned = new Map(plan.pairs.map((p) => [p.key, p]));
 	// What each accepted pair was recorded as, so the end of the run does not write it again.
 	const recorded = new Map<string, string>();
+	if (!dryRun) await recordHeld(memory, state, plan.pairs, recorded);
 	const unused = unusedApprovalKeys(
 		settings.approvals,
 		state.held,

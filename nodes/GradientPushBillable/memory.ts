@@ -41,6 +41,32 @@ export async function recordAccepted(
 	await memory.record(changes);
 }
 
+/** Records the pairs the guards hold, before anything is sent (they wait for an approval). */
+export async function recordHeld(
+	memory: MemoryHandle,
+	state: OrgState,
+	pairs: PlannedPair[],
+	recorded: Map<string, string>,
+): Promise<void> {
+	const at = new Date().toISOString();
+	const held = pairs.filter((p) => p.action === 'hold');
+	if (!held.length) return;
+	const outcomes = ledgerOutcomes(
+		held.map((pair) => ({
+			pair,
+			outcome: 'held' as const,
+			httpStatus: null,
+			reason: pair.reason,
+			at,
+		})),
+	);
+	const changes = ledgerChanges(state, applyOutcomes(state, outcomes, at)).filter(
+		(c) => c.kind === 'held',
+	);
+	for (const c of changes) recorded.set(entryId(c), withoutAt(c.value));
+	await memory.record(changes);
+}
+
 /** Accounts this sync created on an earlier run (account id = customer id) that Assign found existing. */
 function earlierRunEvidence(items: INodeExecutionData[]): { accounts: number; notices: string[] } {
 	const accounts = new Set<string>();
@@ -73,10 +99,11 @@ export function memoryWarnings(
 ): INodeExecutionData[] {
 	const out: INodeExecutionData[] = [];
 	const health = memory.ledger.health;
-	const where =
+	const where = memory.store.label;
+	const advice =
 		memory.storeName === 'dataTable'
-			? 'the n8n data table memory'
-			: 'workflow static data (lost in queue mode, rolled back by schedules with a recurrence, not saved for editor runs)';
+			? 'This run starts the memory table again (a first run on a new or renamed table, or one that was emptied); the next run zeroes as usual.'
+			: 'Use the n8n Data Table memory (README, Scaling out) where static data is lost.';
 	const evidence = earlierRunEvidence(items);
 	if (
 		health === 'unreadable' ||
@@ -99,7 +126,7 @@ export function memoryWarnings(
 				ledgerHealth: health,
 				accountsSeen: evidence.accounts,
 				notices: evidence.notices,
-				message: `The billing memory (${where}) ${why}${seen}. Zeroing was off this run: services cancelled since the memory was lost stay billed in Gradient, and previousCount is empty. Use the n8n Data Table memory (README, Scaling out) and check Gradient's counts for cancelled customers.`,
+				message: `The billing memory (${where}) ${why}${seen}. Zeroing was off this run: services cancelled since the memory was lost stay billed in Gradient, and previousCount is empty. ${advice} Check Gradient's counts for customers cancelled since the last remembered run.`,
 				at,
 			},
 			pairedItem: { item: 0 },

@@ -183,8 +183,28 @@ async function startN8nDataTables(opts = {}) {
 		return row;
 	};
 
+	/**
+	 * n8n's OpenAPI validator refuses a query value holding a reserved character that is not
+	 * percent-encoded (axios leaves ':' ',' '[' ']' raw in `params`).
+	 */
+	const unencoded = (rawQuery) => {
+		for (const part of rawQuery.split('&')) {
+			const at = part.indexOf('=');
+			if (at < 0) continue;
+			if (/[:/?#[\]@!$'()*+,;]/.test(part.slice(at + 1))) return decodeURIComponent(part.slice(0, at));
+		}
+		return undefined;
+	};
+
 	const handle = (ctx) => {
 		if (!ctx.path.startsWith(PREFIX)) return message(404, 'not found');
+		const raw = unencoded(ctx.rawQuery ?? '');
+		if (raw !== undefined) {
+			return message(
+				400,
+				`Parameter '${raw}' must be url encoded. Its value may not contain reserved characters.`,
+			);
+		}
 		const key = ctx.headers['x-n8n-api-key'];
 		if (typeof key !== 'string' || !key) {
 			return message(401, "'X-N8N-API-KEY' header required");

@@ -143,6 +143,7 @@ function startEmulatorServer(o) {
 				path: url.pathname,
 				query: url.searchParams,
 				queryObj: queryObject(url.searchParams),
+				rawQuery: url.search.slice(1),
 				headers: req.headers,
 				raw,
 				rawBytes: Buffer.concat(chunks).length,

@@ -30,6 +30,10 @@ export class DataTableStore implements MemoryStore {
 
 	readonly client: N8nDataTableClient;
 
+	get label(): string {
+		return `n8n data table "${this.tableName}"`;
+	}
+
 	private table?: DataTable;
 
 	constructor(

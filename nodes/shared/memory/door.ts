@@ -1,3 +1,4 @@
+import { NodeOperationError } from 'n8n-workflow';
 import type { IDataObject, IExecuteFunctions } from 'n8n-workflow';
 
 import { reasonOf } from '../errors';
@@ -6,6 +7,7 @@ import { STATE_KEY, readOrgState } from '../ledger';
 import type { AssignMemory } from '../ledgerState';
 import { readAssignMemory } from '../ledgerState';
 import type { MemoryChange } from './changes';
+import { metaChange } from './changes';
 import { DEFAULT_MEMORY_TABLE, DataTableStore } from './dataTableStore';
 import { StaticDataStore } from './staticDataStore';
 import type { MemoryStore, MemoryStoreName } from './store';
@@ -50,6 +52,25 @@ export class MemoryHandle {
 		if (this.queue.length >= FLUSH_EVERY || Date.now() - this.lastFlush >= FLUSH_AFTER_MS) {
 			await this.flush();
 		}
+	}
+
+	/**
+	 * Writes the meta entry now and throws when it cannot be written: a node that is about to
+	 * change Gradient checks first that it will be able to remember what it did.
+	 */
+	async ensureWritable(ctx: IExecuteFunctions): Promise<void> {
+		if (this.store.name !== 'dataTable') return;
+		await this.record([metaChange(this.ledger.state.lastRunAt)]);
+		await this.flush();
+		if (!this.unsaved) return;
+		throw new NodeOperationError(
+			ctx.getNode(),
+			`The billing memory (n8n data table) cannot be written: ${this.unsavedReason ?? 'unknown reason'}`,
+			{
+				description:
+					'Nothing was sent to Gradient. Check the Billing Memory credential (its API key needs the dataTableRow:upsert and dataTableRow:delete scopes) and run again.',
+			},
+		);
 	}
 
 	/** Sends everything queued; never throws (a failed write is counted in `unsaved`). */

@@ -14,6 +14,9 @@ import type { MemoryStore } from './store';
 export class StaticDataStore implements MemoryStore {
 	readonly name = 'staticData' as const;
 
+	readonly label =
+		'workflow static data (lost in queue mode, rolled back by schedules with a recurrence, not saved for editor runs)';
+
 	private readonly staticData: IDataObject;
 
 	constructor(
