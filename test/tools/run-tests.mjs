@@ -1,7 +1,8 @@
 #!/usr/bin/env node
 // `npm test`: build, the contract check, every jest suite (unit, engine, emulator, soak,
-// bad-input catalogue), then the end-to-end run in a real n8n. Prints one closing line with
-// the totals. MPG_SKIP_E2E=1 skips the real-n8n stage (local iteration only; CI runs it).
+// bad-input catalogue), then the end-to-end runs in a real n8n: one instance (sync.e2e.mjs),
+// then queue mode (queue.e2e.mjs). Prints one closing line with the totals.
+// MPG_SKIP_E2E=1 skips both real-n8n stages (local iteration only; CI runs them).
 import { spawn, spawnSync } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
@@ -47,12 +48,10 @@ try {
 }
 if (jestStatus !== 0 && failed === 0) failed++;
 
-if (process.env.MPG_SKIP_E2E === '1') {
-	console.log('\n=== e2e: skipped (MPG_SKIP_E2E=1)');
-} else {
-	// Streamed live (the e2e runs for minutes) and kept to read its closing line.
-	const e2e = await new Promise((resolve) => {
-		const child = spawn(process.execPath, [path.join(root, 'test', 'e2e', 'sync.e2e.mjs')], {
+/** Runs one e2e script, streamed live (they run for minutes); adds its closing line's counts. */
+async function e2e(script, label) {
+	const r = await new Promise((resolve) => {
+		const child = spawn(process.execPath, [path.join(root, 'test', 'e2e', script)], {
 			cwd: root,
 			env: { ...process.env, MPG_E2E_SKIP_BUILD: '1' },
 			stdio: ['ignore', 'pipe', 'inherit'],
@@ -64,12 +63,21 @@ if (process.env.MPG_SKIP_E2E === '1') {
 		});
 		child.on('close', (status) => resolve({ status, stdout }));
 	});
-	const m = /e2e: (\d+) passed, (\d+) failed/.exec(e2e.stdout ?? '');
+	const m = new RegExp(`^${label}: (\\d+) passed, (\\d+) failed`, 'm').exec(r.stdout ?? '');
 	if (m) {
 		passed += Number(m[1]);
 		failed += Number(m[2]);
 	}
-	if (e2e.status !== 0 && (!m || Number(m[2]) === 0)) failed++;
+	if (r.status !== 0 && (!m || Number(m[2]) === 0)) failed++;
+}
+
+if (process.env.MPG_SKIP_E2E === '1') {
+	console.log('\n=== e2e: skipped (MPG_SKIP_E2E=1)');
+} else {
+	// One real n8n at a time: the single-instance e2e, then queue mode (main, 2 workers, Redis,
+	// Postgres from Debian's packages; see test/e2e/queue.e2e.mjs).
+	await e2e('sync.e2e.mjs', 'e2e');
+	await e2e('queue.e2e.mjs', 'e2e-queue');
 }
 
 console.log(`\nwhole suite took ${((Date.now() - started) / 1000).toFixed(0)} s`);
