@@ -17,7 +17,9 @@
 //   9. scheduled runs      the published sync fires from its Schedule Trigger and fills the
 //                          audit table; a failing one dispatches the Error Trigger workflow
 //  10. watchdog            quiet after a push
-//  11. editor              headless Chromium: our nodes on the canvas and in their panels
+//  11. editor              headless Chromium: our nodes on the canvas and in their panels, the
+//                          node picker (aliases), subtitles, the House Account list, the
+//                          preview's Not Mapped output, run summary rows, a ticket
 //  + no key, Bearer value or GRADIENT-TOKEN in anything n8n printed or stored.
 //
 // Prints `e2e: N passed, N failed` last; exits 1 on any failure.
