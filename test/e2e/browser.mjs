@@ -119,6 +119,142 @@ export function nightlyPages(workflow, executionId, dir) {
 	];
 }
 
+/**
+ * What a billing person checks in the editor (issue 13), each page one check of sync.e2e.mjs:
+ * the node picker finds our nodes by the words they use, the canvas subtitles, the House Account
+ * list from Gradient, the preview's Not Mapped prediction, the run summary as table rows, a
+ * ticket. ids: { previewId, scheduledId, ticketTitle } (the last two may be missing).
+ */
+export function editorPages(workflow, ids, dir) {
+	const id = (name) => workflow.nodes.find((n) => n.name === name).id;
+	const creator = '[data-test-id="node-creator"]';
+	const output = '[data-test-id="output-panel"]';
+	// The node creator opens from the canvas's + button (shortcut N); its search field takes the text.
+	const search = (words) => [
+		{ type: 'waitFor', selector: '[data-test-id="canvas-wrapper"]' },
+		{ type: 'sleep', ms: 1000 },
+		{ type: 'click', selector: '[data-test-id="node-creator-plus-button"]' },
+		{ type: 'waitFor', selector: '[data-test-id="node-creator-search-bar"]' },
+		{ type: 'click', selector: '[data-test-id="node-creator-search-bar"]' },
+		{ type: 'type', text: words },
+	];
+	// An execution's node panel on one output branch (the tabs above the data), as a table or JSON.
+	// The parameters panel is dragged to the left so the output table gets the width.
+	const outputOf = (branch, mode = 'table') => [
+		{ type: 'waitFor', selector: output },
+		{ type: 'drag', selector: '[data-test-id="panel-drag-button"]', dx: -520 },
+		...(branch
+			? [{ type: 'click', selector: `${output} [data-test-id="branches"] *`, text: branch }]
+			: []),
+		{
+			type: 'click',
+			selector: `${output} [data-test-id="ndv-run-data-display-mode"] [data-test-id="radio-button-${mode}"]`,
+		},
+	];
+	return [
+		{
+			name: 'node picker: "Synthesize"',
+			path: `/workflow/${workflow.id}`,
+			actions: search('Synthesize'),
+			within: creator,
+			expect: [
+				'Mailprotector Get Counts',
+				'Gradient Assign Customer',
+				'Gradient Map Service',
+				'Gradient Push Billable',
+				'Gradient Alert',
+			],
+			file: path.join(dir, 'node-picker-synthesize.jpg'),
+		},
+		{
+			name: 'node picker: "licence"',
+			path: `/workflow/${workflow.id}`,
+			actions: search('licence'),
+			within: creator,
+			expect: [
+				'Mailprotector Get Counts',
+				'Gradient Assign Customer',
+				'Gradient Map Service',
+				'Gradient Push Billable',
+				'Gradient Alert',
+			],
+			file: path.join(dir, 'node-picker-licence.jpg'),
+		},
+		{
+			name: 'canvas subtitles',
+			path: `/workflow/${workflow.id}`,
+			within: '[data-test-id="canvas-wrapper"]',
+			expect: ['Billable Users', 'Run summary: Not Mapped'],
+			// the sync's chain, enlarged so the subtitles under the node names can be read
+			clipTo: ['Mailprotector Get Counts', 'Alert: Not Mapped', 'Alert: Needs Mapping'].map(
+				(name) => `.vue-flow__node[data-id="${id(name)}"]`,
+			),
+			file: path.join(dir, 'canvas-subtitles.jpg'),
+		},
+		{
+			name: 'House Account list from Gradient',
+			path: `/workflow/${workflow.id}/${id('Alert: Not Mapped')}`,
+			actions: [
+				{
+					type: 'click',
+					selector: '[data-test-id="resource-locator-houseAccountId"] [data-test-id="rlc-input"]',
+				},
+			],
+			within: '[data-test-id="rlc-item"]', // the list's entries, as Gradient's accounts fill it
+			expect: ['MSP House Account (msp-house)'],
+			file: path.join(dir, 'house-account-picker.jpg'),
+		},
+		...(ids.previewId
+			? [
+					{
+						name: 'weekly preview: Not Mapped predicted',
+						path: `/workflow/${workflow.id}/executions/${ids.previewId}/${id('Preview: Push Billable')}`,
+						actions: outputOf('Not Mapped'),
+						within: output,
+						// the node's notice (counted as customers, counts, licences) and each pair's reason
+						expect: [
+							'Not Mapped Branch',
+							'not mapped in Synthesize yet: Gradient will refuse them',
+							'is not mapped to a PSA company in Synthesize yet, so Gradient will refuse this count',
+						],
+						file: path.join(dir, 'preview-not-mapped.jpg'),
+						width: 1800,
+						settleMs: 2000,
+					},
+				]
+			: []),
+		...(ids.scheduledId
+			? [
+					{
+						name: 'run summary rows',
+						path: `/workflow/${workflow.id}/executions/${ids.scheduledId}/${id('Run Summary')}`,
+						actions: outputOf(),
+						within: output,
+						expect: ['Billed: sent to Gradient', 'Not billed: not mapped in Synthesize yet'],
+						file: path.join(dir, 'run-summary-rows.jpg'),
+						width: 1800,
+						settleMs: 2000,
+					},
+				]
+			: []),
+		...(ids.scheduledId && ids.ticketTitle
+			? [
+					{
+						name: 'ticket: Not Mapped',
+						path: `/workflow/${workflow.id}/executions/${ids.scheduledId}/${id('Alert: Not Mapped')}`,
+						// JSON: the ticket the run sent, as one short record
+						actions: outputOf(undefined, 'json'),
+						within: output,
+						expect: [ids.ticketTitle, '"sent"'],
+						file: path.join(dir, 'ticket-not-mapped.jpg'),
+						width: 1800,
+						settleMs: 2000,
+					},
+				]
+			: []),
+	];
+}
+
 // ---------------------------------------------------------------------------------------------
 // The script half (Node 24).
 
@@ -206,6 +342,111 @@ class Cdp {
 	}
 }
 
+// ---------------------------------------------------------------------------------------------
+// Page actions: what a person does with the mouse and keyboard, sent as input events (so the
+// editor's own handlers run), each waiting for its element first.
+//   { type: 'click', selector, text?, double? }  the first visible match (containing text)
+//   { type: 'key', key: 'Tab' | 'Enter' | 'Escape' }
+//   { type: 'type', text }                        into whatever has the focus
+//   { type: 'waitFor', selector, text? }          until a visible match is there
+//   { type: 'drag', selector, dx }               press, move by dx pixels, release
+//   { type: 'sleep', ms }
+
+const KEYS = {
+	Tab: { code: 'Tab', windowsVirtualKeyCode: 9 },
+	Enter: { code: 'Enter', windowsVirtualKeyCode: 13, text: '\r' },
+	Escape: { code: 'Escape', windowsVirtualKeyCode: 27 },
+};
+
+const describe = (a) =>
+	[a.type, a.selector, a.text && JSON.stringify(a.text), a.key].filter(Boolean).join(' ');
+
+/**
+ * JS that finds the first visible element matching selector, or with `text` the innermost one
+ * whose text includes it (the last match in document order: its ancestors come before it).
+ */
+const finder = (selector, text) =>
+	`[...document.querySelectorAll(${JSON.stringify(selector)})].filter((e) => e.getClientRects().length > 0 && (${JSON.stringify(text ?? '')} === '' || (e.innerText || e.value || '').includes(${JSON.stringify(text ?? '')})))${text ? '.pop()' : '[0]'}`;
+
+async function act(cdp, a) {
+	const wait = (selector, text) =>
+		cdp.waitFor(`!!(${finder(selector, text)})`, a.timeoutMs ?? 30000, describe(a));
+	if (a.type === 'sleep') return sleep(a.ms);
+	if (a.type === 'waitFor') return wait(a.selector, a.text);
+	if (a.type === 'type') return cdp.send('Input.insertText', { text: a.text });
+	if (a.type === 'key') {
+		const k = KEYS[a.key];
+		if (!k) throw new Error(`no key code for ${a.key}`);
+		const base = { key: a.key, ...k };
+		await cdp.send('Input.dispatchKeyEvent', { type: 'keyDown', ...base });
+		return cdp.send('Input.dispatchKeyEvent', { type: 'keyUp', key: a.key, code: k.code });
+	}
+	if (a.type === 'click' || a.type === 'drag') {
+		await wait(a.selector, a.text);
+		const box = await cdp.evaluate(`(() => {
+			const e = ${finder(a.selector, a.text)};
+			e.scrollIntoView({ block: 'center', inline: 'center' });
+			const r = e.getBoundingClientRect();
+			return { x: r.left + r.width / 2, y: r.top + r.height / 2 };
+		})()`);
+		if (a.type === 'drag') {
+			const to = { x: box.x + a.dx, y: box.y, button: 'left' };
+			await cdp.send('Input.dispatchMouseEvent', { type: 'mouseMoved', x: box.x, y: box.y });
+			await cdp.send('Input.dispatchMouseEvent', {
+				type: 'mousePressed',
+				...box,
+				button: 'left',
+				clickCount: 1,
+			});
+			for (let i = 1; i <= 10; i++) {
+				const x = box.x + (a.dx * i) / 10;
+				await cdp.send('Input.dispatchMouseEvent', {
+					type: 'mouseMoved',
+					x,
+					y: box.y,
+					button: 'left',
+					buttons: 1,
+				});
+			}
+			await cdp.send('Input.dispatchMouseEvent', { type: 'mouseReleased', ...to, clickCount: 1 });
+			return sleep(300);
+		}
+		const count = a.double ? 2 : 1;
+		for (let clickCount = 1; clickCount <= count; clickCount++) {
+			const at = { x: box.x, y: box.y, button: 'left', clickCount };
+			await cdp.send('Input.dispatchMouseEvent', { type: 'mouseMoved', x: box.x, y: box.y });
+			await cdp.send('Input.dispatchMouseEvent', { type: 'mousePressed', ...at });
+			await cdp.send('Input.dispatchMouseEvent', { type: 'mouseReleased', ...at });
+		}
+		return sleep(300);
+	}
+	throw new Error(`unknown action ${a.type}`);
+}
+
+/**
+ * A screenshot clip around the elements the selectors match, enlarged (at most 2x, at most the
+ * window's width) so small text such as canvas subtitles can be read.
+ */
+async function clipAround(cdp, selectors) {
+	const r = await cdp.evaluate(`(() => {
+		const boxes = ${JSON.stringify(selectors)}
+			.flatMap((s) => [...document.querySelectorAll(s)])
+			.map((e) => e.getBoundingClientRect());
+		if (!boxes.length) return null;
+		const x = Math.max(0, Math.min(...boxes.map((b) => b.left)) - 60);
+		const y = Math.max(0, Math.min(...boxes.map((b) => b.top)) - 60);
+		return {
+			x, y,
+			width: Math.max(...boxes.map((b) => b.right)) + 60 - x,
+			height: Math.max(...boxes.map((b) => b.bottom)) + 60 - y,
+			view: window.innerWidth,
+		};
+	})()`);
+	if (!r) throw new Error(`nothing on the page matches ${selectors.join(', ')}`);
+	const scale = Math.min(2, r.view / r.width);
+	return { x: r.x, y: r.y, width: r.width, height: r.height, scale };
+}
+
 async function runJob(job) {
 	const port = await freePort();
 	const profile = fs.mkdtempSync(path.join(os.tmpdir(), 'mpg-chromium-'));
@@ -267,26 +508,49 @@ async function runJob(job) {
 		if (status !== 200) throw new Error(`login from the page answered HTTP ${status}`);
 
 		for (const page of job.pages) {
+			// Tables of the node panel get a wider window (page.width), the rest 1400 pixels.
+			await cdp.send('Emulation.setDeviceMetricsOverride', {
+				width: page.width ?? 1400,
+				height: 900,
+				deviceScaleFactor: 1,
+				mobile: false,
+			});
 			await cdp.send('Page.navigate', { url: `${job.baseUrl}${page.path}` });
+			const missing = [];
+			for (const action of page.actions ?? []) {
+				try {
+					await act(cdp, action);
+				} catch (error) {
+					missing.push(`action ${describe(action)}: ${error.message}`);
+					break;
+				}
+			}
+			// The texts are looked for inside `within` (default the whole page): the node creator and
+			// the node panel open over the canvas, whose node names must not count.
+			const within = JSON.stringify(page.within ?? 'body');
+			const inside = `[...document.querySelectorAll(${within})].map((e) => e.innerText).join(' | ')`;
 			const expectList = JSON.stringify(page.expect);
-			let missing = [];
 			try {
 				await cdp.waitFor(
-					`${expectList}.every((t) => document.body && document.body.innerText.includes(t))`,
+					`${expectList}.every((t) => (${inside}).includes(t))`,
 					job.timeoutMs ?? 45000,
 					`${page.name}: ${page.expect.join(', ')}`,
 				);
 			} catch {
-				missing = await cdp
-					.evaluate(
-						`${expectList}.filter((t) => !(document.body && document.body.innerText.includes(t)))`,
-					)
-					.catch(() => page.expect);
+				missing.push(
+					...(await cdp
+						.evaluate(`${expectList}.filter((t) => !(${inside}).includes(t))`)
+						.catch(() => page.expect)),
+				);
 			}
 			await sleep(page.settleMs ?? 1500); // let the canvas finish fitting and the icons load
 			// JPEG, not PNG: `n8n-node build` copies every **/*.png of the repo into dist/ (so into
 			// the npm package); *.jpg is left alone.
-			const shot = await cdp.send('Page.captureScreenshot', { format: 'jpeg', quality: 90 });
+			const shot = await cdp.send('Page.captureScreenshot', {
+				format: 'jpeg',
+				quality: 90,
+				...(page.clipTo ? { clip: await clipAround(cdp, page.clipTo) } : {}),
+			});
 			fs.mkdirSync(path.dirname(page.file), { recursive: true });
 			fs.writeFileSync(page.file, Buffer.from(shot.data, 'base64'));
 			shots.push({

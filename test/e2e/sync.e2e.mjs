@@ -17,7 +17,9 @@
 //   9. scheduled runs      the published sync fires from its Schedule Trigger and fills the
 //                          audit table; a failing one dispatches the Error Trigger workflow
 //  10. watchdog            quiet after a push
-//  11. editor              headless Chromium: our nodes on the canvas and in their panels
+//  11. editor              headless Chromium: our nodes on the canvas and in their panels, the
+//                          node picker (aliases), subtitles, the House Account list, the
+//                          preview's Not Mapped output, run summary rows, a ticket
 //  + no key, Bearer value or GRADIENT-TOKEN in anything n8n printed or stored.
 //
 // Prints `e2e: N passed, N failed` last; exits 1 on any failure.
@@ -27,7 +29,7 @@ import crypto from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
 import emulators from '../emulators/index.js';
-import { ensureChromium, nightlyPages, takeScreenshots } from './browser.mjs';
+import { editorPages, ensureChromium, nightlyPages, takeScreenshots } from './browser.mjs';
 import { ensureRuntime } from './runtime.mjs';
 import {
 	N8n,
@@ -512,6 +514,15 @@ try {
 			preview.heldForReview === goneKeys.length,
 		short(preview && { ...preview, report: undefined, changes: preview.changes.slice(0, 5) }),
 	);
+	// The prediction the browser stage shows on Preview: Push Billable's Not Mapped output.
+	check(
+		'weekly preview: predicts the Not Mapped pairs (customers, counts, licences Gradient will refuse)',
+		preview?.notMapped > 0 &&
+			preview.report.includes(
+				`${preview.notMappedCustomers} customers (${preview.notMapped} counts, ${preview.notMappedLicences} licences) are not mapped in Synthesize yet: Gradient will refuse them`,
+			),
+		short(preview && { notMapped: preview.notMapped, report: preview.report?.slice(0, 600) }),
+	);
 	if (preview?.report)
 		log(
 			preview.report
@@ -625,21 +636,32 @@ try {
 	if (chromium.skip) {
 		log(`browser: skipped: ${chromium.skip}`);
 	} else {
+		// The ticket the scheduled run sent (or found already open) for its Not Mapped pairs.
+		const ticketTitle = outputItems(sched.run, 'Alert: Not Mapped')[0]?.title;
+		check('scheduled run: the Not Mapped alert carries its ticket title', Boolean(ticketTitle));
+		const dir = path.join(repoRoot, 'docs', 'screenshots');
+		const pages = [
+			...nightlyPages(serverNightly, sched.id, dir),
+			...editorPages(serverNightly, { previewId: pv.id, scheduledId: sched.id, ticketTitle }, dir),
+		];
 		const shots = await takeScreenshots(runtime, {
 			baseUrl: n8n.server.url,
 			owner: n8n.server.owner,
-			pages: nightlyPages(serverNightly, sched.id, path.join(repoRoot, 'docs', 'screenshots')),
+			pages,
 		});
-		for (const s of shots.shots) {
-			log(
-				`    ${path.relative(repoRoot, s.file)}: ${s.found.length}/${s.found.length + s.missing.length} expected texts shown`,
+		if (shots.error) check(`editor (headless Chromium): ${shots.error.split('\n')[0]}`, false);
+		for (const page of pages) {
+			const s = shots.shots.find((x) => x.name === page.name);
+			if (s)
+				log(
+					`    ${path.relative(repoRoot, s.file)}: ${s.found.length}/${page.expect.length} expected texts shown`,
+				);
+			check(
+				`editor: ${page.name} (${page.expect.map((x) => JSON.stringify(x)).join(', ')})`,
+				s && s.missing.length === 0,
+				s ? short(s.missing) : 'no screenshot taken',
 			);
 		}
-		check(
-			'editor (headless Chromium): our nodes on the canvas and in their parameter panels',
-			shots.ok,
-			shots.error ?? short(shots.shots.filter((s) => s.missing.length)),
-		);
 	}
 	stage('browser: log in, screenshots', t);
 	await n8n.stopServer();
