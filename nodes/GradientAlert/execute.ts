@@ -231,6 +231,8 @@ export async function sendAlerts(this: IExecuteFunctions): Promise<INodeExecutio
 					itemsListed: ticket.listed,
 					gradientAccountId: house,
 					title: ticket.title,
+					// The ticket as a person reads it, so the run shows what was sent.
+					description: ticket.description,
 				},
 			});
 		}

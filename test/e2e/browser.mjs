@@ -245,7 +245,7 @@ export function editorPages(workflow, ids, dir) {
 						// JSON: the ticket the run sent, as one short record
 						actions: outputOf(undefined, 'json'),
 						within: output,
-						expect: [ids.ticketTitle, '"sent"'],
+						expect: [ids.ticketTitle, 'Gradient answered 404 for these counts', '"sent"'],
 						file: path.join(dir, 'ticket-not-mapped.jpg'),
 						width: 1800,
 						settleMs: 2000,
