@@ -23,9 +23,8 @@ import {
 import { asNodeError, inputError, reasonOf, stopsTheRun } from '../shared/errors';
 import { GradientClient } from '../shared/gradient/client';
 import type { NewAlert } from '../shared/gradient/client';
-import type { MemoryHandle } from '../shared/memory/door';
 import { ledgerChanges } from '../shared/memory/changes';
-import { openMemory } from '../shared/memory/door';
+import { openOrganization } from '../shared/memory/organization';
 import { requestSettings } from '../shared/options';
 import { mapConcurrent } from '../shared/pacing';
 
@@ -240,26 +239,19 @@ export async function sendAlerts(this: IExecuteFunctions): Promise<INodeExecutio
 	if (!planned.length) return [output];
 
 	const client = new GradientClient(this, requestSettings(options));
-	let memory: MemoryHandle;
-	try {
-		// The organization keys the memory of sent alerts (beside Push's ledger).
-		memory = await openMemory(this, (await client.getOrganization()).organizationId);
-	} catch (error) {
-		if (!this.continueOnFail()) throw asNodeError(node, error);
+	// The organization keys the memory of sent alerts (beside Push's ledger).
+	const opened = await openOrganization(this, client);
+	if ('reason' in opened) {
 		// Nothing can be sent without the organization: every ticket gets this one reason.
 		for (const p of planned) {
 			output.push({
-				json: {
-					...p.base,
-					alertId: p.alert.alertId,
-					alertStatus: 'failed',
-					error: reasonOf(error),
-				},
+				json: { ...p.base, alertId: p.alert.alertId, alertStatus: 'failed', error: opened.reason },
 				pairedItem: paired(p.items),
 			});
 		}
 		return [output];
 	}
+	const { memory } = opened;
 	const { state } = memory.ledger;
 	const now = Date.now();
 	const alerts = pruneAlerts(state.alerts, now, rememberDays);
@@ -271,7 +263,7 @@ export async function sendAlerts(this: IExecuteFunctions): Promise<INodeExecutio
 	let stopped: Error | undefined;
 	const results = await mapConcurrent(
 		planned,
-		client.transport.settings.concurrency,
+		client.concurrency,
 		async (p): Promise<Sent | Error> => {
 			const earlier = alreadySent(alerts, p.alert.alertId, now, rememberDays);
 			if ((earlier && !sendAgain) || firstOf.get(p.alert.alertId) !== p) {
@@ -321,7 +313,7 @@ export async function sendAlerts(this: IExecuteFunctions): Promise<INodeExecutio
 				}
 				if (stopsTheRun(error) && !stopped) {
 					stopped = error as Error;
-					client.transport.halt(stopped);
+					client.halt(stopped);
 				}
 				return asNodeError(node, error, p.items[0]);
 			}
@@ -383,7 +375,7 @@ export async function sendAlerts(this: IExecuteFunctions): Promise<INodeExecutio
 	const sentCount = statusCount('sent');
 	const unsure = statusCount('may_have_been_sent');
 	this.addExecutionHints({
-		message: `${sentCount} alert(s) sent, ${results.length - sentCount - unsure} already sent or failed; ${client.transport.stats.calls} Gradient API call(s).`,
+		message: `${sentCount} alert(s) sent, ${results.length - sentCount - unsure} already sent or failed; ${client.stats.calls} Gradient API call(s).`,
 		type: 'info',
 		location: 'outputPane',
 	});

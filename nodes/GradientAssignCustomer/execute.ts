@@ -14,8 +14,7 @@ import type { Account } from '../shared/gradient/schemas';
 import type { OrgState } from '../shared/ledger';
 import { splitLedgerKey } from '../shared/ledger';
 import { assignChanges } from '../shared/memory/changes';
-import type { MemoryHandle } from '../shared/memory/door';
-import { openMemory } from '../shared/memory/door';
+import { openOrganization } from '../shared/memory/organization';
 import type { NamedClient } from '../shared/matching';
 import { requestSettings } from '../shared/options';
 import { mapConcurrent } from '../shared/pacing';
@@ -257,13 +256,16 @@ export async function assignCustomers(this: IExecuteFunctions): Promise<INodeExe
 		return finish();
 	};
 
-	let memory: MemoryHandle;
+	const opened = await openOrganization(this, client);
+	if ('reason' in opened) {
+		for (const row of rows) toNeedsMapping(row.index, opened.reason);
+		return finish();
+	}
+	const { organization, memory } = opened;
 	let accounts: Account[];
 	let psaClients: NamedClient[] | undefined;
 	let statusNote = '';
 	try {
-		const organization = await client.getOrganization();
-		memory = await openMemory(this, organization.organizationId);
 		if (organization.status === 'inactive') {
 			if (dryRun) {
 				statusNote = '; would set the integration status to pending';
@@ -317,20 +319,16 @@ export async function assignCustomers(this: IExecuteFunctions): Promise<INodeExe
 	if (!dryRun) {
 		try {
 			const extraRenames: AccountRename[] = [];
-			await mapConcurrent(
-				chunk(plan.creates, batchSize),
-				client.transport.settings.concurrency,
-				async (batch) => {
-					const result = await createBatch(client, batch);
-					postCount += result.posts;
-					rereads += result.rereads;
-					for (const [id, creation] of result.created) creations.set(id, creation);
-					extraRenames.push(...result.renames);
-				},
-			);
+			await mapConcurrent(chunk(plan.creates, batchSize), client.concurrency, async (batch) => {
+				const result = await createBatch(client, batch);
+				postCount += result.posts;
+				rereads += result.rereads;
+				for (const [id, creation] of result.created) creations.set(id, creation);
+				extraRenames.push(...result.renames);
+			});
 			await mapConcurrent(
 				[...plan.renames, ...extraRenames],
-				client.transport.settings.concurrency,
+				client.concurrency,
 				async (rename) => {
 					try {
 						await client.updateAccount(rename.accountId, {
@@ -389,8 +387,8 @@ export async function assignCustomers(this: IExecuteFunctions): Promise<INodeExe
 	const described = descriptionNote(describedCount, 'updated');
 	hints.push({
 		message: dryRun
-			? `Dry run, nothing written: would create ${plan.creates.length} account(s)${wouldDescribe ? ',' : ' and'} rename ${nameChanges.length}${renameList}${wouldDescribe ? ` and ${wouldDescribe}` : ''}${alignedNote}${statusNote}. Gradient calls: ${client.transport.stats.calls} (reads only).`
-			: `Gradient calls: ${client.transport.stats.calls}. Created ${created} account(s) in ${postCount} request(s)${rereads ? ` (accounts re-read ${rereads}x after "already exists")` : ''}, renamed ${renamedCount}${renameList}${described ? `, ${described}` : ''}${alignedNote}${failedRenames ? `, ${failedRenames} account update(s) failed (the accounts are still used; first: ${renameFailures[0]})` : ''}${statusNote}.`,
+			? `Dry run, nothing written: would create ${plan.creates.length} account(s)${wouldDescribe ? ',' : ' and'} rename ${nameChanges.length}${renameList}${wouldDescribe ? ` and ${wouldDescribe}` : ''}${alignedNote}${statusNote}. Gradient calls: ${client.stats.calls} (reads only).`
+			: `Gradient calls: ${client.stats.calls}. Created ${created} account(s) in ${postCount} request(s)${rereads ? ` (accounts re-read ${rereads}x after "already exists")` : ''}, renamed ${renamedCount}${renameList}${described ? `, ${described}` : ''}${alignedNote}${failedRenames ? `, ${failedRenames} account update(s) failed (the accounts are still used; first: ${renameFailures[0]})` : ''}${statusNote}.`,
 		location: 'outputPane',
 	});
 	return finish();
@@ -421,7 +419,7 @@ async function createBatch(
 		try {
 			answer = await client.createAccounts(pending);
 		} catch (error) {
-			if (stopsTheRun(error)) throw asNodeError(client.transport.node, error);
+			if (stopsTheRun(error)) throw asNodeError(client.node, error);
 			for (const account of pending) {
 				created.set(account.id, { ok: false, mapped: null, reason: reasonOf(error) });
 			}

@@ -264,8 +264,8 @@ export async function mapServices(this: IExecuteFunctions): Promise<INodeExecuti
 	const createdNames = plan.creates.map((c) => c.service.name);
 	hints.push({
 		message: dryRun
-			? `Dry run, nothing written: would create ${createdNames.length ? createdNames.join(', ') : 'no service'}. Gradient calls: ${client.transport.stats.calls} (reads only).`
-			: `Gradient calls: ${client.transport.stats.calls} (services read once). Created: ${
+			? `Dry run, nothing written: would create ${createdNames.length ? createdNames.join(', ') : 'no service'}. Gradient calls: ${client.stats.calls} (reads only).`
+			: `Gradient calls: ${client.stats.calls} (services read once). Created: ${
 					[...created.values()]
 						.filter((r): r is Resolved => !('failed' in r))
 						.map((r) => r.serviceName)

@@ -204,10 +204,10 @@ export async function pushBillable(this: IExecuteFunctions): Promise<INodeExecut
 				}
 				return answer;
 			},
-			halt: (error) => client.transport.halt(error),
+			halt: (error) => client.halt(error),
 		},
 		plan,
-		{ dryRun, concurrency: client.transport.settings.concurrency },
+		{ dryRun, concurrency: client.concurrency },
 	);
 	const now = new Date().toISOString();
 	if (!dryRun) {
@@ -237,7 +237,7 @@ export async function pushBillable(this: IExecuteFunctions): Promise<INodeExecut
 	}
 
 	const t = tally(report.results);
-	const stats = client.transport.stats;
+	const stats = client.stats;
 	hint(
 		`${dryRun ? 'Dry run (nothing sent, ledger unchanged): ' : ''}${report.results.length} pair(s) from ${items.length} item(s): ` +
 			`${dryRun ? `${t.dry_run} would be pushed` : `${t.pushed} pushed, ${t.zeroed} zeroed`}, ${t.unchanged} unchanged, ` +

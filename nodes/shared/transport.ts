@@ -19,6 +19,8 @@ import { Redactor } from './redact';
 
 export type RequestContext = IExecuteFunctions | ILoadOptionsFunctions;
 
+export type CredentialType = 'mailprotectorApi' | 'gradientApi' | 'mailprotectorGradientMemoryApi';
+
 export interface TransportSettings {
 	requestsPerSecond: number;
 	concurrency: number;
@@ -183,10 +185,7 @@ export class Transport {
 	constructor(
 		private readonly ctx: RequestContext,
 		readonly api: ApiName,
-		private readonly credentialType:
-			| 'mailprotectorApi'
-			| 'gradientApi'
-			| 'mailprotectorGradientMemoryApi',
+		private readonly credentialType: CredentialType,
 		readonly settings: TransportSettings,
 	) {
 		this.pacer = new Pacer(settings.requestsPerSecond);

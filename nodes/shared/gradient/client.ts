@@ -1,10 +1,10 @@
 import type { IDataObject } from 'n8n-workflow';
 import type { z } from 'zod';
 
+import { ApiClient } from '../apiClient';
 import type { Answer, Call, RequestContext, TransportSettings } from '../transport';
-import { GRADIENT_DEFAULTS, Transport } from '../transport';
+import { GRADIENT_DEFAULTS } from '../transport';
 import { asNodeError, failureOf } from '../errors';
-import { parseAnswer } from '../validate';
 import type { Account, AlertDebug, Organization, PsaClient, Sku } from './schemas';
 import {
 	accountSchema,
@@ -49,25 +49,9 @@ export interface NewAlert {
 }
 
 /** Typed Gradient Synthesize vendor API calls over the shared transport. */
-export class GradientClient {
-	readonly transport: Transport;
-
+export class GradientClient extends ApiClient {
 	constructor(ctx: RequestContext, settings: Partial<TransportSettings> = {}) {
-		this.transport = new Transport(ctx, 'Gradient', 'gradientApi', {
-			...GRADIENT_DEFAULTS,
-			...settings,
-		});
-	}
-
-	private parse<S extends z.ZodTypeAny>(call: Call, schema: S, body: unknown): z.infer<S> {
-		return parseAnswer(
-			this.transport.node,
-			'Gradient',
-			this.transport.endpoint(call),
-			schema,
-			body,
-			call.itemIndex,
-		);
+		super(ctx, 'Gradient', 'gradientApi', { ...GRADIENT_DEFAULTS, ...settings });
 	}
 
 	private async get<S extends z.ZodTypeAny>(
@@ -75,9 +59,7 @@ export class GradientClient {
 		schema: S,
 		qs?: IDataObject,
 	): Promise<z.infer<S>> {
-		const call: Call = { method: 'GET', path, qs };
-		const answer = await this.transport.send(call);
-		return this.parse(call, schema, unwrap(answer.body));
+		return await this.fetch({ method: 'GET', path, qs }, schema, unwrap);
 	}
 
 	async getOrganization(): Promise<Organization> {
@@ -85,7 +67,7 @@ export class GradientClient {
 	}
 
 	async setIntegrationStatus(status: 'inactive' | 'pending' | 'active'): Promise<void> {
-		await this.transport.send({ method: 'PATCH', path: `${API}/organization/status/${status}` });
+		await this.send({ method: 'PATCH', path: `${API}/organization/status/${status}` });
 	}
 
 	async listAccounts(): Promise<Account[]> {
@@ -94,7 +76,7 @@ export class GradientClient {
 
 	/** Bulk create; a 409 (already exists) is returned as an answer for the caller to reconcile. */
 	async createAccounts(accounts: NewAccount[]): Promise<Answer> {
-		return await this.transport.send({
+		return await this.send({
 			method: 'POST',
 			path: `${API}/organization/accounts`,
 			body: accounts,
@@ -107,7 +89,7 @@ export class GradientClient {
 		patch: Partial<NewAccount>,
 		itemIndex?: number,
 	): Promise<void> {
-		await this.transport.send({
+		await this.send({
 			method: 'PATCH',
 			path: `${API}/organization/accounts/${encodeURIComponent(accountId)}`,
 			body: patch,
@@ -155,7 +137,7 @@ export class GradientClient {
 			skus.some((s) => s.name.toLowerCase() === service.name.toLowerCase());
 		for (let attempt = 1; ; attempt++) {
 			try {
-				const answer = await this.transport.send(call);
+				const answer = await this.send(call);
 				if (answer.unreadable) return await this.listServices();
 				return this.parse(call, vendorSchema, unwrap(answer.body)).skus;
 			} catch (error) {
@@ -163,8 +145,8 @@ export class GradientClient {
 				const unknownOutcome =
 					failure?.kind === 'network' ||
 					(failure?.kind === 'status' && (failure.status ?? 0) >= 500);
-				if (!unknownOutcome || attempt >= this.transport.settings.maxRetries + 1) {
-					throw asNodeError(this.transport.node, error, itemIndex);
+				if (!unknownOutcome || attempt >= this.maxRetries + 1) {
+					throw asNodeError(this.node, error, itemIndex);
 				}
 				const skus = await this.listServices();
 				if (landed(skus)) return skus;
@@ -179,7 +161,7 @@ export class GradientClient {
 		noBuild: boolean,
 		itemIndex?: number,
 	): Promise<CountResult> {
-		const answer = await this.transport.send({
+		const answer = await this.send({
 			method: 'POST',
 			path: `${API}/service/${encodeURIComponent(serviceId)}/count`,
 			qs: noBuild ? { no_build: true } : undefined,
@@ -207,7 +189,7 @@ export class GradientClient {
 			itemIndex,
 			idempotent: false,
 		};
-		const answer = await this.transport.send(call);
+		const answer = await this.send(call);
 		// Queued, but the answer was garbled: the alertId still identifies it.
 		if (answer.unreadable) return { messageId: null, alertId: alert.alertId };
 		return this.parse(call, alertCreatedSchema, answer.body);
@@ -219,7 +201,6 @@ export class GradientClient {
 			path: `${API}/alerting/debug/${encodeURIComponent(messageId)}`,
 			itemIndex,
 		};
-		const answer = await this.transport.send(call);
-		return this.parse(call, alertDebugSchema, unwrap(answer.body));
+		return await this.fetch(call, alertDebugSchema, unwrap);
 	}
 }

@@ -1,8 +1,10 @@
 import type { IDataObject } from 'n8n-workflow';
 
+import type { z } from 'zod';
+
+import { ApiClient } from '../apiClient';
 import type { RequestContext, TransportSettings } from '../transport';
-import { MAILPROTECTOR_DEFAULTS, Transport } from '../transport';
-import { parseAnswer } from '../validate';
+import { MAILPROTECTOR_DEFAULTS } from '../transport';
 import type { ListOptions, ListResult } from './paginate';
 import { listAll } from './paginate';
 import type { Customer, Domain, GroupService, Reseller, User, UserGroup } from './schemas';
@@ -16,16 +18,12 @@ import {
 } from './schemas';
 
 const V1 = '/api/v1';
+const id = encodeURIComponent;
 
 /** Typed, read-only Mailprotector calls. Nothing here writes: a sync must never PUT services. */
-export class MailprotectorClient {
-	readonly transport: Transport;
-
+export class MailprotectorClient extends ApiClient {
 	constructor(ctx: RequestContext, settings: Partial<TransportSettings> = {}) {
-		this.transport = new Transport(ctx, 'Mailprotector', 'mailprotectorApi', {
-			...MAILPROTECTOR_DEFAULTS,
-			...settings,
-		});
+		super(ctx, 'Mailprotector', 'mailprotectorApi', { ...MAILPROTECTOR_DEFAULTS, ...settings });
 	}
 
 	async resellerId(): Promise<string> {
@@ -33,130 +31,59 @@ export class MailprotectorClient {
 	}
 
 	async getReseller(resellerId: string, itemIndex?: number): Promise<Reseller> {
-		const call = {
-			method: 'GET' as const,
-			path: `${V1}/resellers/${encodeURIComponent(resellerId)}`,
-			itemIndex,
-		};
-		const answer = await this.transport.send(call);
-		return parseAnswer(
-			this.transport.node,
-			'Mailprotector',
-			this.transport.endpoint(call),
-			resellerSchema,
-			answer.body,
-			itemIndex,
-		);
+		const path = `${V1}/resellers/${id(resellerId)}`;
+		return await this.fetch({ method: 'GET', path, itemIndex }, resellerSchema);
 	}
 
 	async getCustomer(customerId: string, itemIndex?: number): Promise<Customer> {
-		const call = {
-			method: 'GET' as const,
-			path: `${V1}/customers/${encodeURIComponent(customerId)}`,
-			itemIndex,
-		};
-		const answer = await this.transport.send(call);
-		return parseAnswer(
-			this.transport.node,
-			'Mailprotector',
-			this.transport.endpoint(call),
-			customerSchema,
-			answer.body,
-			itemIndex,
-		);
+		const path = `${V1}/customers/${id(customerId)}`;
+		return await this.fetch({ method: 'GET', path, itemIndex }, customerSchema);
 	}
 
 	/** One page of customers, for the node's searchable list. */
 	async customerPage(resellerId: string, page: number, search?: string): Promise<Customer[]> {
 		const qs: IDataObject = { page, per_page: 50 };
 		if (search) qs.name = search;
-		const call = {
-			method: 'GET' as const,
-			path: `${V1}/resellers/${encodeURIComponent(resellerId)}/customers`,
-			qs,
-		};
-		const answer = await this.transport.send(call);
-		return parseAnswer(
-			this.transport.node,
-			'Mailprotector',
-			this.transport.endpoint(call),
-			customerSchema.array(),
-			answer.body ?? [],
-		);
+		const path = `${V1}/resellers/${id(resellerId)}/customers`;
+		return await this.fetch({ method: 'GET', path, qs }, customerSchema.array(), (b) => b ?? []);
 	}
 
-	async listCustomers(resellerId: string, options?: ListOptions): Promise<ListResult<Customer>> {
-		return await listAll(
-			this.transport,
-			`${V1}/resellers/${encodeURIComponent(resellerId)}/customers`,
-			customerSchema,
-			options,
-		);
-	}
-
-	async listResellerDomains(
-		resellerId: string,
+	/** Every page of a list (see paginate.ts for why an end is believed only once confirmed). */
+	private async list<S extends z.ZodTypeAny>(
+		path: string,
+		schema: S,
 		options?: ListOptions,
-	): Promise<ListResult<Domain>> {
-		return await listAll(
-			this.transport,
-			`${V1}/resellers/${encodeURIComponent(resellerId)}/domains`,
-			domainSchema,
-			options,
-		);
+	): Promise<ListResult<z.infer<S>>> {
+		return await listAll(this.transport, path, schema, options);
 	}
 
-	async listCustomerDomains(
-		customerId: string,
-		options?: ListOptions,
-	): Promise<ListResult<Domain>> {
-		return await listAll(
-			this.transport,
-			`${V1}/customers/${encodeURIComponent(customerId)}/domains`,
-			domainSchema,
-			options,
-		);
+	listCustomers(resellerId: string, options?: ListOptions): Promise<ListResult<Customer>> {
+		return this.list(`${V1}/resellers/${id(resellerId)}/customers`, customerSchema, options);
 	}
 
-	async listResellerUsers(resellerId: string, options?: ListOptions): Promise<ListResult<User>> {
-		return await listAll(
-			this.transport,
-			`${V1}/resellers/${encodeURIComponent(resellerId)}/users`,
-			userSchema,
-			options,
-		);
+	listResellerDomains(resellerId: string, options?: ListOptions): Promise<ListResult<Domain>> {
+		return this.list(`${V1}/resellers/${id(resellerId)}/domains`, domainSchema, options);
 	}
 
-	async listCustomerUsers(customerId: string, options?: ListOptions): Promise<ListResult<User>> {
-		return await listAll(
-			this.transport,
-			`${V1}/customers/${encodeURIComponent(customerId)}/users`,
-			userSchema,
-			options,
-		);
+	listCustomerDomains(customerId: string, options?: ListOptions): Promise<ListResult<Domain>> {
+		return this.list(`${V1}/customers/${id(customerId)}/domains`, domainSchema, options);
 	}
 
-	async listUserGroups(domainId: string, options?: ListOptions): Promise<ListResult<UserGroup>> {
-		return await listAll(
-			this.transport,
-			`${V1}/domains/${encodeURIComponent(domainId)}/user_groups`,
-			userGroupSchema,
-			options,
-		);
+	listResellerUsers(resellerId: string, options?: ListOptions): Promise<ListResult<User>> {
+		return this.list(`${V1}/resellers/${id(resellerId)}/users`, userSchema, options);
 	}
 
-	async listGroupServices(
-		groupId: string,
-		options?: ListOptions,
-	): Promise<ListResult<GroupService>> {
-		return await listAll(
-			this.transport,
-			`${V1}/user_groups/${encodeURIComponent(groupId)}/services`,
-			serviceSchema,
-			{
-				...options,
-				allowObject: true,
-			},
-		);
+	listCustomerUsers(customerId: string, options?: ListOptions): Promise<ListResult<User>> {
+		return this.list(`${V1}/customers/${id(customerId)}/users`, userSchema, options);
+	}
+
+	listUserGroups(domainId: string, options?: ListOptions): Promise<ListResult<UserGroup>> {
+		return this.list(`${V1}/domains/${id(domainId)}/user_groups`, userGroupSchema, options);
+	}
+
+	/** A group's services; a bare object (one service, unwrapped) is taken as the whole list. */
+	listGroupServices(groupId: string, options?: ListOptions): Promise<ListResult<GroupService>> {
+		const path = `${V1}/user_groups/${id(groupId)}/services`;
+		return this.list(path, serviceSchema, { ...options, allowObject: true });
 	}
 }

@@ -81,7 +81,7 @@ class Walk {
 		gone: (input: I) => string,
 		task: (input: I) => Promise<void>,
 	): Promise<void> {
-		await mapConcurrent(inputs, this.client.transport.settings.concurrency * 2, async (input) => {
+		await mapConcurrent(inputs, this.client.concurrency * 2, async (input) => {
 			const customerId = customerOf(input);
 			if (this.fatal || this.skipped.has(customerId)) return;
 			try {
@@ -90,7 +90,7 @@ class Walk {
 				if (isGone(error)) {
 					this.skip(customerId, gone(input));
 				} else {
-					this.fatal ??= asNodeError(this.client.transport.node, error, this.itemIndex);
+					this.fatal ??= asNodeError(this.client.node, error, this.itemIndex);
 				}
 			}
 		});
@@ -101,7 +101,7 @@ class Walk {
 /** Checks the credential's reseller first, so a wrong Reseller ID is named as such. */
 async function checkReseller(client: MailprotectorClient, itemIndex?: number): Promise<string> {
 	const resellerId = await client.resellerId();
-	const node = client.transport.node;
+	const node = client.node;
 	if (!resellerId) {
 		throw new NodeOperationError(node, 'The Mailprotector credential has no Reseller ID', {
 			itemIndex,
@@ -111,7 +111,7 @@ async function checkReseller(client: MailprotectorClient, itemIndex?: number): P
 	try {
 		await client.getReseller(resellerId, itemIndex);
 	} catch (error) {
-		if (!isGone(error)) throw asNodeError(client.transport.node, error, itemIndex);
+		if (!isGone(error)) throw asNodeError(client.node, error, itemIndex);
 		throw new NodeOperationError(
 			node,
 			`Mailprotector does not know reseller ${resellerId} (404): check the Reseller ID field of the Mailprotector credential`,
@@ -208,7 +208,7 @@ export async function walkReseller(
 	request: WalkRequest,
 ): Promise<WalkResult> {
 	const { rule, includeZero, itemIndex } = request;
-	const callsBefore = client.transport.stats.calls;
+	const callsBefore = client.stats.calls;
 	const walk = new Walk(client, itemIndex);
 	const resellerId = await checkReseller(client, itemIndex);
 	const withUsers = needsUsers(rule);
@@ -238,13 +238,13 @@ export async function walkReseller(
 		// Chosen customers were read from their own lists already.
 		if (!perCustomer) await confirmZeros(client, walk, customers, settings);
 	} catch (error) {
-		throw asNodeError(client.transport.node, error, itemIndex);
+		throw asNodeError(client.node, error, itemIndex);
 	}
 
 	const skipped = [...walk.skipped].map(([customerId, reason]) => ({ customerId, reason }));
 	return {
 		customers: [...customers.values()].filter((c) => !walk.skipped.has(c.id)),
-		calls: client.transport.stats.calls - callsBefore,
+		calls: client.stats.calls - callsBefore,
 		complete: walk.complete && skipped.length === 0,
 		skipped,
 		notes: walk.notes,

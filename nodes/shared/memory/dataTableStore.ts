@@ -191,7 +191,7 @@ export class DataTableStore implements MemoryStore {
 				fail(error, batch.length);
 			}
 		}
-		await mapConcurrent(rest, this.client.transport.settings.concurrency, async (c) => {
+		await mapConcurrent(rest, this.client.concurrency, async (c) => {
 			try {
 				const filter = this.filterFor(c.kind, c.key);
 				if (c.value === null) {

@@ -1,9 +1,7 @@
 import type { IDataObject } from 'n8n-workflow';
-import type { z } from 'zod';
 
+import { ApiClient } from '../apiClient';
 import type { Call, RequestContext, TransportSettings } from '../transport';
-import { Transport } from '../transport';
-import { parseAnswer } from '../validate';
 import type { ColumnType, DataTable, DataTableRow, RowFilter } from './schemas';
 import { dataTableListSchema, dataTableRowListSchema, dataTableSchema } from './schemas';
 
@@ -36,25 +34,9 @@ function withQuery(path: string, query: Record<string, string | number | undefin
 }
 
 /** Typed calls to n8n's public data-table API over the shared transport. */
-export class N8nDataTableClient {
-	readonly transport: Transport;
-
+export class N8nDataTableClient extends ApiClient {
 	constructor(ctx: RequestContext, settings: Partial<TransportSettings> = {}) {
-		this.transport = new Transport(ctx, 'n8n', 'mailprotectorGradientMemoryApi', {
-			...N8N_DEFAULTS,
-			...settings,
-		});
-	}
-
-	private parse<S extends z.ZodTypeAny>(call: Call, schema: S, body: unknown): z.infer<S> {
-		return parseAnswer(
-			this.transport.node,
-			'n8n',
-			this.transport.endpoint(call),
-			schema,
-			body,
-			call.itemIndex,
-		);
+		super(ctx, 'n8n', 'mailprotectorGradientMemoryApi', { ...N8N_DEFAULTS, ...settings });
 	}
 
 	/**
@@ -67,8 +49,7 @@ export class N8nDataTableClient {
 		for (let page = 0; page < 1000; page++) {
 			const query = cursor ? { cursor } : { limit: PAGE_LIMIT, filter: JSON.stringify({ name }) };
 			const call: Call = { method: 'GET', path: withQuery(API, query) };
-			const answer = await this.transport.send(call);
-			const list = this.parse(call, dataTableListSchema, answer.body);
+			const list = await this.fetch(call, dataTableListSchema);
 			found.push(...list.data.filter((t) => t.name === name));
 			if (!list.nextCursor) break;
 			cursor = list.nextCursor;
@@ -89,7 +70,7 @@ export class N8nDataTableClient {
 			// A retried create after a lost answer would hit 409: the caller re-reads by name.
 			idempotent: false,
 		};
-		const answer = await this.transport.send(call);
+		const answer = await this.send(call);
 		if (answer.status === 409) return 'exists';
 		return this.parse(call, dataTableSchema, answer.body);
 	}
@@ -103,8 +84,7 @@ export class N8nDataTableClient {
 			// No sortBy: n8n orders rows by id, so later rows (newer writes) come last.
 			const query = cursor ? { cursor } : { limit: PAGE_LIMIT, filter: JSON.stringify(filter) };
 			const call: Call = { method: 'GET', path: withQuery(path, query) };
-			const answer = await this.transport.send(call);
-			const list = this.parse(call, dataTableRowListSchema, answer.body);
+			const list = await this.fetch(call, dataTableRowListSchema);
 			rows.push(...list.data);
 			if (!list.nextCursor) break;
 			cursor = list.nextCursor;
@@ -114,7 +94,7 @@ export class N8nDataTableClient {
 
 	/** Inserts rows in one call; answers how many n8n stored. */
 	async insertRows(tableId: string, rows: IDataObject[]): Promise<void> {
-		await this.transport.send({
+		await this.send({
 			method: 'POST',
 			path: `${API}/${encodeURIComponent(tableId)}/rows`,
 			body: { data: rows, returnType: 'count' },
@@ -123,7 +103,7 @@ export class N8nDataTableClient {
 
 	/** Updates the rows matching the filter, or inserts `data` when none does. */
 	async upsertRow(tableId: string, filter: RowFilter, data: IDataObject): Promise<void> {
-		await this.transport.send({
+		await this.send({
 			method: 'POST',
 			path: `${API}/${encodeURIComponent(tableId)}/rows/upsert`,
 			body: { filter, data, returnData: false },
@@ -132,7 +112,7 @@ export class N8nDataTableClient {
 
 	/** Updates the rows matching the filter (none matching is not an error). */
 	async updateRows(tableId: string, filter: RowFilter, data: IDataObject): Promise<void> {
-		await this.transport.send({
+		await this.send({
 			method: 'PATCH',
 			path: `${API}/${encodeURIComponent(tableId)}/rows/update`,
 			body: { filter, data, returnData: false },
@@ -141,7 +121,7 @@ export class N8nDataTableClient {
 
 	/** Deletes the rows matching the filter (n8n requires one: it never clears a table here). */
 	async deleteRows(tableId: string, filter: RowFilter): Promise<void> {
-		await this.transport.send({
+		await this.send({
 			method: 'DELETE',
 			path: withQuery(`${API}/${encodeURIComponent(tableId)}/rows/delete`, {
 				filter: JSON.stringify(filter),
