@@ -16,6 +16,7 @@ import type { ApiName, CallFailure } from './errors';
 import { apiError } from './errors';
 import { Limiter, Pacer } from './pacing';
 import { Redactor } from './redact';
+import { fieldText } from './text';
 
 export type RequestContext = IExecuteFunctions | ILoadOptionsFunctions;
 
@@ -365,10 +366,9 @@ export class Transport {
 
 /** What a credential holds that must never be shown: its keys and the header values made of them. */
 function secretsOf(type: string, data: ICredentialDataDecryptedObject): string[] {
-	const text = (value: unknown) => (typeof value === 'string' ? value : '');
 	// Mailprotector's key, and the n8n API key of the billing memory.
-	if (type !== 'gradientApi') return [text(data.apiKey)];
-	const vendor = text(data.vendorApiKey);
-	const partner = text(data.partnerApiKey);
+	if (type !== 'gradientApi') return [fieldText(data.apiKey)];
+	const vendor = fieldText(data.vendorApiKey);
+	const partner = fieldText(data.partnerApiKey);
 	return [vendor, partner, gradientToken(vendor, partner)];
 }
