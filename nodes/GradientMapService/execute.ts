@@ -6,11 +6,11 @@ import type {
 	NodeExecutionHint,
 } from 'n8n-workflow';
 
-import { KNOWN_PRODUCTS } from '../shared/counting';
 import { asNodeError, failureOf, inputError, reasonOf, stopsTheRun } from '../shared/errors';
 import { GradientClient } from '../shared/gradient/client';
 import type { Sku } from '../shared/gradient/schemas';
 import { requestSettings } from '../shared/options';
+import { KNOWN_PRODUCTS } from '../shared/products';
 import type { ServiceRow } from '../shared/services';
 import { DEFAULT_SERVICE, findService, planServices, unusedRows } from '../shared/services';
 import { recordDiverted } from '../shared/walk';
