@@ -1,42 +1,16 @@
 import type { IDataObject } from 'n8n-workflow';
 
-import type { LedgerPair, OrgState, SeenItem } from '../nodes/shared/ledger';
+import { applyOutcomes } from '../nodes/GradientPushBillable/ledgerOutcomes';
+import type { OrgState } from '../nodes/shared/ledger';
 import {
 	STATE_KEY,
-	applyOutcomes,
 	emptyState,
-	approvalOf,
 	ledgerKey,
-	parseApprovals,
-	provePairGone,
-	readApprovalTime,
 	readOrgState,
 	splitLedgerKey,
-	summarizeWalks,
-	tooManyZeroes,
-	unusedApprovalKeys,
-	walkVerdict,
 	writeOrgState,
 } from '../nodes/shared/ledger';
-import type { WalkStamp } from '../nodes/shared/walk';
-
-const walk = (over: Partial<WalkStamp> = {}): WalkStamp => ({
-	id: 'w1',
-	complete: true,
-	customers: 'all',
-	products: 'all',
-	items: 3,
-	...over,
-});
-
-const remembered = (over: Partial<LedgerPair> = {}): LedgerPair => ({
-	count: 10,
-	customerId: '7',
-	customerName: 'Seven',
-	products: ['CloudFilter'],
-	at: '2024-01-01T00:00:00.000Z',
-	...over,
-});
+import { remembered } from './harness/ledger';
 
 describe('ledger keys', () => {
 	it('joins and splits at the last bar', () => {
@@ -110,138 +84,6 @@ describe('readOrgState / writeOrgState', () => {
 		expect((root.org1 as IDataObject).aligned).toEqual({ 1: 'a' });
 		expect((root.org1 as IDataObject).version).toBe(1);
 		expect(data.other).toBe(1);
-	});
-});
-
-describe('walks and proof', () => {
-	const items = (walkStamp: WalkStamp, rows: Array<[string, string]>): SeenItem[] =>
-		rows.map(([customerId, product], index) => ({ index, walk: walkStamp, customerId, product }));
-
-	it('accepts a complete walk whose items are all accounted for', () => {
-		const w = walk({ items: 3, diverted: ['9::SafeSend'] });
-		const summary = summarizeWalks(
-			items(w, [
-				['1', 'CloudFilter'],
-				['2', 'CloudFilter'],
-			]),
-		);
-		expect(walkVerdict(summary.walks.get('w1')!)).toEqual({ usable: true });
-	});
-
-	it('refuses a walk with items unaccounted for (a Filter removed some)', () => {
-		const summary = summarizeWalks(items(walk({ items: 3 }), [['1', 'CloudFilter']]));
-		const verdict = walkVerdict(summary.walks.get('w1')!);
-		expect(verdict.usable).toBe(false);
-		expect(verdict.reason).toMatch(/2 of the 3 items .* unaccounted/);
-	});
-
-	it('refuses an incomplete walk, even when one stale stamp says complete', () => {
-		const summary = summarizeWalks([
-			{ index: 0, walk: walk({ items: 2 }), customerId: '1', product: 'A' },
-			{ index: 1, walk: walk({ items: 2, complete: false }), customerId: '2', product: 'A' },
-		]);
-		expect(walkVerdict(summary.walks.get('w1')!).usable).toBe(false);
-	});
-
-	it('proves a product gone when its customer is present without it', () => {
-		const w = walk({ items: 1 });
-		const summary = summarizeWalks(items(w, [['7', 'SafeSend']]));
-		const usable = [summary.walks.get('w1')!];
-		expect(provePairGone(remembered(), summary, usable)).toBe(0);
-	});
-
-	it('never proves gone what is diverted', () => {
-		const w = walk({ items: 2, diverted: ['7::CloudFilter'] });
-		const summary = summarizeWalks(items(w, [['7', 'SafeSend']]));
-		expect(provePairGone(remembered(), summary, [summary.walks.get('w1')!])).toBeUndefined();
-	});
-
-	it('proves an absent customer gone only when the walk covered all customers', () => {
-		const all = summarizeWalks(items(walk({ items: 1 }), [['1', 'CloudFilter']]));
-		expect(provePairGone(remembered(), all, [all.walks.get('w1')!])).toBe(0);
-		const some = summarizeWalks(
-			items(walk({ items: 1, customers: ['1', '7'] }), [['1', 'CloudFilter']]),
-		);
-		expect(provePairGone(remembered(), some, [some.walks.get('w1')!])).toBeUndefined();
-	});
-
-	it('needs the product inside the walk product scope', () => {
-		const summary = summarizeWalks(
-			items(walk({ items: 1, products: ['safesend'] }), [['7', 'SafeSend']]),
-		);
-		expect(provePairGone(remembered(), summary, [summary.walks.get('w1')!])).toBeUndefined();
-		const covered = summarizeWalks(
-			items(walk({ items: 1, products: ['safesend', 'cloudfilter'] }), [['7', 'SafeSend']]),
-		);
-		expect(provePairGone(remembered(), covered, [covered.walks.get('w1')!])).toBe(0);
-	});
-
-	it('zeroes a merged pair only when every source is gone', () => {
-		const pair = remembered({ products: ['CloudFilter', 'SafeSend'] });
-		const one = summarizeWalks(items(walk({ items: 1 }), [['7', 'SafeSend']]));
-		expect(provePairGone(pair, one, [one.walks.get('w1')!])).toBeUndefined();
-		const none = summarizeWalks(items(walk({ items: 1 }), [['7', 'Bracket']]));
-		expect(provePairGone(pair, none, [none.walks.get('w1')!])).toBe(0);
-	});
-});
-
-describe('mass zeroing and approvals', () => {
-	it('holds more than 10% of the ledger or more than 25 pairs', () => {
-		const limits = { maxSharePercent: 10, maxPairs: 25 };
-		expect(tooManyZeroes(1, 20, limits)).toBe(false); // 5%
-		expect(tooManyZeroes(2, 20, limits)).toBe(false); // 10%, not more
-		expect(tooManyZeroes(3, 20, limits)).toBe(true); // 15%
-		expect(tooManyZeroes(26, 1000, limits)).toBe(true);
-		expect(tooManyZeroes(25, 1000, limits)).toBe(false);
-		expect(tooManyZeroes(0, 0, limits)).toBe(false);
-	});
-
-	it('approves by key or by the time a pair was first held', () => {
-		const held: OrgState['held'] = {
-			'a|s': {
-				count: 0,
-				previousCount: 5,
-				customerId: '1',
-				customerName: '',
-				products: [],
-				gradientAccountId: 'a',
-				gradientServiceId: 's',
-				reason: '',
-				at: '2024-03-01T00:00:00.000Z',
-			},
-		};
-		const state = { held, approvalsUsed: {} };
-		// Only the held change, at the held count: a key of a pair not held releases nothing.
-		expect(approvalOf('x|y', 4, state, parseApprovals('x|y,\n z|w'))).toBeUndefined();
-		expect(approvalOf('a|s', 0, state, parseApprovals('x|y, a|s'))).toBe('key');
-		expect(approvalOf('a|s', 7, state, parseApprovals('a|s'))).toBeUndefined();
-		expect(approvalOf('a|s', 0, state, parseApprovals('a|s=0'))).toBe('key');
-		expect(approvalOf('a|s', 0, state, parseApprovals('a|s=5'))).toBeUndefined();
-		expect(approvalOf('a|s', 0, state, parseApprovals('', '2024-03-02T00:00:00Z'))).toBe('date');
-		expect(approvalOf('a|s', 0, state, parseApprovals('', '2024-02-28T00:00:00Z'))).toBeUndefined();
-		expect(approvalOf('a|s', 0, state, parseApprovals(''))).toBeUndefined();
-		// A key that released a change is spent until it leaves the option.
-		const spent = { held, approvalsUsed: { 'a|s': { count: 0, at: '2024-03-05T00:00:00Z' } } };
-		expect(approvalOf('a|s', 0, spent, parseApprovals('a|s'))).toBeUndefined();
-
-		// Keys that release nothing, and why.
-		const approvals = parseApprovals('a|s, x|y, 1001, a|s');
-		expect(unusedApprovalKeys(approvals, state, ['a|s'])).toEqual([
-			{ key: 'x|y', why: 'no pair is held for review under it' },
-			{ key: '1001', why: 'no pair is held for review under it' },
-		]);
-		expect(unusedApprovalKeys(parseApprovals('a|s'), spent, [])[0].why).toMatch(
-			/already released 0 on 2024-03-05; remove it and add it again/,
-		);
-		expect(unusedApprovalKeys(parseApprovals(''), state, [])).toEqual([]);
-	});
-
-	it('reads Approve All Held Before: empty is none, a date a time, anything else NaN', () => {
-		expect(readApprovalTime('')).toBeUndefined();
-		expect(readApprovalTime('  ')).toBeUndefined();
-		expect(readApprovalTime(undefined)).toBeUndefined();
-		expect(readApprovalTime('2024-03-02T00:00:00Z')).toBe(Date.UTC(2024, 2, 2));
-		expect(readApprovalTime('last tuesday')).toBeNaN();
 	});
 });
 

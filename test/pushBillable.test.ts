@@ -6,19 +6,17 @@ import type {
 } from 'n8n-workflow';
 
 import { GradientPushBillable } from '../nodes/GradientPushBillable/GradientPushBillable.node';
+import { parseApprovals } from '../nodes/GradientPushBillable/approvals';
+import { guardReason } from '../nodes/GradientPushBillable/guard';
+import type { PlanSettings } from '../nodes/GradientPushBillable/plan';
+import { planPush } from '../nodes/GradientPushBillable/plan';
+import { DEFAULT_FIELDS, readCount, readItem } from '../nodes/GradientPushBillable/read';
+import type { CountClient } from '../nodes/GradientPushBillable/run';
+import { runPlan } from '../nodes/GradientPushBillable/run';
 import { apiError } from '../nodes/shared/errors';
 import type { OrgState } from '../nodes/shared/ledger';
-import { STATE_KEY, emptyState, parseApprovals } from '../nodes/shared/ledger';
+import { STATE_KEY, emptyState } from '../nodes/shared/ledger';
 import { Pacer } from '../nodes/shared/pacing';
-import type { CountClient, PlanSettings } from '../nodes/shared/push';
-import {
-	DEFAULT_FIELDS,
-	guardReason,
-	planPush,
-	readCount,
-	readItem,
-	runPlan,
-} from '../nodes/shared/push';
 import type { WalkStamp } from '../nodes/shared/walk';
 import type { GradientEmulator } from './emulators';
 import { startGradient } from './emulators';

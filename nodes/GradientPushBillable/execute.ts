@@ -8,31 +8,18 @@ import type {
 
 import { asNodeError, failureOf, inputError, reasonOf } from '../shared/errors';
 import { GradientClient } from '../shared/gradient/client';
-import {
-	applyOutcomes,
-	ledgerKey,
-	parseApprovals,
-	readApprovalTime,
-	settleApprovals,
-	unusedApprovalKeys,
-} from '../shared/ledger';
-import { ledgerChanges } from '../shared/memory/changes';
+import { ledgerKey } from '../shared/ledger';
 import type { MemoryHandle } from '../shared/memory/door';
 import { openMemory } from '../shared/memory/door';
-import { entryId, memoryWarnings, recordAccepted, recordHeld, withoutAt } from './memory';
 import { requestSettings } from '../shared/options';
-import type { FieldNames, PlanSettings, ReadItem } from '../shared/push';
-import {
-	DEFAULT_FIELDS,
-	itemFailureJson,
-	ledgerOutcomes,
-	outputOf,
-	planPush,
-	readItem,
-	resultJson,
-	runPlan,
-	tally,
-} from '../shared/push';
+import { parseApprovals, readApprovalTime, unusedApprovalKeys } from './approvals';
+import { LedgerRecorder, memoryWarnings } from './memory';
+import { itemFailureJson, outputOf, resultJson, tally } from './outputs';
+import type { PlanSettings } from './plan';
+import { planPush } from './plan';
+import type { FieldNames, ReadItem } from './read';
+import { DEFAULT_FIELDS, readItem } from './read';
+import { runPlan } from './run';
 
 const FIELD_OPTIONS: Array<{ name: string; field: keyof FieldNames; label: string }> = [
 	{ name: 'accountIdField', field: 'gradientAccountId', label: 'Account ID Field' },
@@ -177,9 +164,8 @@ export async function pushBillable(this: IExecuteFunctions): Promise<INodeExecut
 	}
 	const plan = planPush(read, state, health, settings);
 	const planned = new Map(plan.pairs.map((p) => [p.key, p]));
-	// What each accepted pair was recorded as, so the end of the run does not write it again.
-	const recorded = new Map<string, string>();
-	if (!dryRun) await recordHeld(memory, state, plan.pairs, recorded);
+	const ledger = new LedgerRecorder(memory, state);
+	if (!dryRun) await ledger.recordHeld(plan.pairs);
 	const unused = unusedApprovalKeys(
 		settings.approvals,
 		state,
@@ -200,7 +186,7 @@ export async function pushBillable(this: IExecuteFunctions): Promise<INodeExecut
 				// Each count Gradient accepts is remembered at once (in batches), not at the end.
 				const pair = planned.get(ledgerKey(accountId, serviceId));
 				if (!dryRun && noBuild && answer.outcome === 'pushed' && pair) {
-					await recordAccepted(memory, state, pair, answer.status, recorded);
+					await ledger.recordAccepted(pair, answer.status);
 				}
 				return answer;
 			},
@@ -210,19 +196,7 @@ export async function pushBillable(this: IExecuteFunctions): Promise<INodeExecut
 		{ dryRun, concurrency: client.concurrency },
 	);
 	const now = new Date().toISOString();
-	if (!dryRun) {
-		const after = applyOutcomes(state, ledgerOutcomes(report.results), now);
-		after.approvalsUsed = settleApprovals(
-			state,
-			settings.approvals,
-			report.results
-				.filter((r) => r.pair.approved === 'key' && ['pushed', 'zeroed'].includes(r.outcome))
-				.map((r) => ({ key: r.pair.key, count: r.pair.unitCount, at: r.at })),
-		);
-		await memory.record(
-			ledgerChanges(state, after).filter((c) => recorded.get(entryId(c)) !== withoutAt(c.value)),
-		);
-	}
+	if (!dryRun) await ledger.recordRun(report.results, settings.approvals, now);
 	await memory.flush();
 	out[4] = memoryWarnings(memory, items, runId, now);
 
