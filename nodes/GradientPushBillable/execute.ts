@@ -6,19 +6,18 @@ import type {
 	IPairedItemData,
 } from 'n8n-workflow';
 
-import { asNodeError, failureOf, inputError, reasonOf } from '../shared/errors';
+import { asNodeError, inputError } from '../shared/errors';
 import { GradientClient } from '../shared/gradient/client';
 import { ledgerKey } from '../shared/ledger';
-import type { MemoryHandle } from '../shared/memory/door';
-import { openMemory } from '../shared/memory/door';
+import { openOrganization } from '../shared/memory/organization';
 import { requestSettings } from '../shared/options';
 import { parseApprovals, readApprovalTime, unusedApprovalKeys } from './approvals';
 import { LedgerRecorder, memoryWarnings } from './memory';
 import { itemFailureJson, outputOf, resultJson, tally } from './outputs';
 import type { PlanSettings } from './plan';
-import { planPush } from './plan';
+import { itemFailure, planPush } from './plan';
 import type { FieldNames, ReadItem } from './read';
-import { DEFAULT_FIELDS, readItem } from './read';
+import { DEFAULT_FIELDS, readItem, valuesOf } from './read';
 import { runPlan } from './run';
 
 const FIELD_OPTIONS: Array<{ name: string; field: keyof FieldNames; label: string }> = [
@@ -124,36 +123,20 @@ export async function pushBillable(this: IExecuteFunctions): Promise<INodeExecut
 
 	const runId = this.getExecutionId() || randomString(12);
 	const client = new GradientClient(this, requestSettings(options));
-	let memory: MemoryHandle;
-	try {
-		const organizationId = (await client.getOrganization()).organizationId;
-		// A memory that cannot be read or written stops the node before anything is sent.
-		memory = await openMemory(this, organizationId);
-		if (!dryRun) await memory.ensureWritable(this);
-	} catch (error) {
-		if (!this.continueOnFail()) throw asNodeError(node, error);
+	// A memory that cannot be read or written stops the node before anything is sent.
+	const opened = await openOrganization(this, client, { writable: !dryRun });
+	if ('reason' in opened) {
 		// Nothing can be sent without the organization and the memory: every item gets this reason.
-		const reason = reasonOf(error);
 		const at = new Date().toISOString();
 		out[2] = read.map((r) => {
-			const v = 'item' in r ? r.item : r.bad;
-			const failure = {
-				index: v.index,
-				gradientAccountId: v.gradientAccountId ?? null,
-				gradientServiceId: v.gradientServiceId ?? null,
-				customerId: v.customerId ?? '',
-				customerName: v.customerName ?? '',
-				product: v.product ?? '',
-				count: v.count ?? null,
-				previousCount: null,
-				reason,
-			};
-			const json = itemFailureJson(runId, failure, at);
-			json.httpStatus = failureOf(error)?.status ?? null;
+			const v = valuesOf(r);
+			const json = itemFailureJson(runId, itemFailure(v, opened.reason, null), at);
+			json.httpStatus = opened.httpStatus;
 			return { json, pairedItem: { item: v.index } };
 		});
 		return out;
 	}
+	const { memory } = opened;
 
 	const { state, health, unreadable } = memory.ledger;
 	if (unreadable?.length) {
