@@ -19,7 +19,7 @@ export type CreationResult = Resolved | { failed: string };
  * accepts two services of one name, so a create whose outcome is unknown (a 5xx, a reset, an
  * unreadable answer) is never blindly repeated: the list is read again to see if it landed.
  */
-export async function createService(
+export async function createServiceOnce(
 	client: GradientClient,
 	service: NewService,
 	itemIndex?: number,
@@ -50,7 +50,7 @@ async function createOne(
 	let after: Sku[];
 	let conflict = false;
 	try {
-		after = await createService(client, creation.service);
+		after = await createServiceOnce(client, creation.service);
 	} catch (error) {
 		// A service created meanwhile by someone else: read the list and use it.
 		if (failureOf(error)?.status !== 409) throw asNodeError(client.node, error);

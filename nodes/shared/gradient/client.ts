@@ -122,7 +122,7 @@ export class GradientClient extends ApiClient {
 	/**
 	 * One POST of a vendor service, not retried by the transport (a create is not idempotent):
 	 * the vendor's full service list afterwards, or null when the answer could not be read.
-	 * What to do when the outcome is unknown is the caller's (Map Service's createService).
+	 * What to do when the outcome is unknown is the caller's (Map Service's createServiceOnce).
 	 */
 	async createService(service: NewService, itemIndex?: number): Promise<Sku[] | null> {
 		const call: Call = {
