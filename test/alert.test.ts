@@ -9,15 +9,11 @@ import { NodeApiError } from 'n8n-workflow';
 
 import { GradientApi } from '../credentials/GradientApi.credentials';
 import { GradientAlert } from '../nodes/GradientAlert/GradientAlert.node';
-import type { TicketStatusClient } from '../nodes/shared/alerts';
-import {
-	alertIdFor,
-	alreadySent,
-	pruneAlerts,
-	summaryLine,
-	summaryTicket,
-	waitForTicket,
-} from '../nodes/shared/alerts';
+import { summaryLine } from '../nodes/GradientAlert/lines';
+import { alertIdFor, alreadySent, pruneAlerts } from '../nodes/GradientAlert/sent';
+import { summaryTicket } from '../nodes/GradientAlert/summary';
+import type { TicketStatusClient } from '../nodes/GradientAlert/wait';
+import { waitForTicket } from '../nodes/GradientAlert/wait';
 import { apiError } from '../nodes/shared/errors';
 import { STATE_KEY } from '../nodes/shared/ledger';
 import type { GradientEmulator } from './emulators';

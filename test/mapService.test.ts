@@ -3,7 +3,7 @@ import type { IDataObject, INodeExecutionData } from 'n8n-workflow';
 
 import { GradientAssignCustomer } from '../nodes/GradientAssignCustomer/GradientAssignCustomer.node';
 import { GradientMapService } from '../nodes/GradientMapService/GradientMapService.node';
-import { checkRow, planServices } from '../nodes/shared/services';
+import { checkRow, planServices } from '../nodes/GradientMapService/services';
 import type { WalkStamp } from '../nodes/shared/walk';
 import { pairKey } from '../nodes/shared/walk';
 import type { GradientEmulator } from './emulators';

@@ -1,4 +1,4 @@
-import { alignNames, looseName, matchName } from '../nodes/shared/matching';
+import { alignNames, looseName, matchName } from '../nodes/GradientAssignCustomer/matching';
 
 const client = (id: string, name: string) => ({ id, name });
 const customer = (customerId: string, customerName: string) => ({ customerId, customerName });

@@ -6,24 +6,17 @@ import type {
 	NodeExecutionHint,
 } from 'n8n-workflow';
 
-import { asNodeError, failureOf, inputError, reasonOf, stopsTheRun } from '../shared/errors';
+import { asNodeError, inputError, reasonOf } from '../shared/errors';
 import { GradientClient } from '../shared/gradient/client';
 import type { Sku } from '../shared/gradient/schemas';
 import { requestSettings } from '../shared/options';
 import { KNOWN_PRODUCTS } from '../shared/products';
-import type { ServiceRow } from '../shared/services';
-import { DEFAULT_SERVICE, findService, planServices, unusedRows } from '../shared/services';
+import { fieldText } from '../shared/text';
 import { recordDiverted } from '../shared/walk';
-
-interface Resolved {
-	serviceId: string | null;
-	serviceName: string;
-	action: 'existing' | 'created' | 'would_create';
-}
-
-function text(value: unknown): string {
-	return typeof value === 'string' || typeof value === 'number' ? String(value).trim() : '';
-}
+import type { CreationResult, Resolved } from './create';
+import { createServices } from './create';
+import type { ServiceRow } from './services';
+import { DEFAULT_SERVICE, planServices, unusedRows } from './services';
 
 const enumText = (value: unknown) => (value === undefined || value === null ? '' : String(value));
 
@@ -37,9 +30,9 @@ export function readTable(raw: IDataObject[]): ServiceRow[] {
 			const created = (row.newService ?? {}) as IDataObject;
 			return {
 				row: position + 1,
-				product: text(row.product),
+				product: fieldText(row.product),
 				action: row.handling === 'exclude' ? ('exclude' as const) : ('map' as const),
-				serviceName: text(row.serviceName),
+				serviceName: fieldText(row.serviceName),
 				category: enumText(created.category ?? row.category),
 				subcategory: enumText(created.subcategory ?? row.subcategory),
 			};
@@ -50,7 +43,7 @@ export function readTable(raw: IDataObject[]): ServiceRow[] {
 /** Rows left wholly empty (no product, no service name): they do nothing, which is worth saying. */
 export function emptyRows(raw: IDataObject[]): number[] {
 	return raw.flatMap((row, position) =>
-		text(row.product) === '' && text(row.serviceName) === '' ? [position + 1] : [],
+		fieldText(row.product) === '' && fieldText(row.serviceName) === '' ? [position + 1] : [],
 	);
 }
 
@@ -61,8 +54,8 @@ export async function mapServices(this: IExecuteFunctions): Promise<INodeExecuti
 	const dryRun = this.getNodeParameter('dryRun', 0, false) as boolean;
 	const createMissing = this.getNodeParameter('createMissing', 0, true) as boolean;
 	const options = this.getNodeParameter('options', 0, {}) as IDataObject;
-	const productField = text(options.productField) || 'product';
-	const idField = text(options.customerIdField) || 'customerId';
+	const productField = fieldText(options.productField) || 'product';
+	const idField = fieldText(options.customerIdField) || 'customerId';
 	const defaults = {
 		category:
 			options.defaultCategory === undefined
@@ -97,7 +90,7 @@ export async function mapServices(this: IExecuteFunctions): Promise<INodeExecuti
 	const finish = (): INodeExecutionData[][] => {
 		const away = unmapped.map((item) => ({
 			json: {
-				customerId: text(item.json[idField]),
+				customerId: fieldText(item.json[idField]),
 				product: item.json[productField],
 				walk: item.json.walk,
 			},
@@ -124,7 +117,7 @@ export async function mapServices(this: IExecuteFunctions): Promise<INodeExecuti
 	// --- items -> products ---------------------------------------------------------------------
 	const rows: Array<{ index: number; product: string }> = [];
 	for (let index = 0; index < items.length; index++) {
-		const product = text(items[index].json[productField]);
+		const product = fieldText(items[index].json[productField]);
 		if (!product) {
 			badInput(
 				inputError(
@@ -178,54 +171,7 @@ export async function mapServices(this: IExecuteFunctions): Promise<INodeExecuti
 		knownProducts: known,
 	});
 
-	const created = new Map<string, Resolved | { failed: string }>();
-	let stopped: unknown;
-	for (const creation of plan.creates) {
-		if (dryRun) {
-			created.set(creation.key, {
-				serviceId: null,
-				serviceName: creation.service.name,
-				action: 'would_create',
-			});
-			continue;
-		}
-		if (stopped) {
-			created.set(creation.key, { failed: reasonOf(stopped) });
-			continue;
-		}
-		try {
-			let after: Sku[];
-			let conflict = false;
-			try {
-				after = await client.createService(creation.service);
-			} catch (error) {
-				// A service created meanwhile by someone else: read the list and use it.
-				if (failureOf(error)?.status !== 409) throw asNodeError(node, error);
-				conflict = true;
-				after = await client.listServices();
-			}
-			const name = creation.service.name;
-			const service = findService(after, name);
-			created.set(
-				creation.key,
-				service
-					? { serviceId: service.id, serviceName: service.name, action: 'created' }
-					: {
-							failed: conflict
-								? `Gradient refused to create the service "${name}" (409: it says one already exists), but its service list has no service of that name. Run the workflow again; if it persists, look for the service in Synthesize and put its exact name in a Service Table row (Service Name) for ${creation.products.map((p) => `"${p}"`).join(', ')}.`
-								: `Gradient answered the creation of the service "${name}" with success, but its service list does not show it yet. Run the workflow again later; if it is still missing, check the services in Synthesize before running again (Gradient allows two services of one name).`,
-						},
-			);
-		} catch (error) {
-			if (stopsTheRun(error)) {
-				if (!continueOnFail) throw asNodeError(node, error);
-				stopped = error;
-			}
-			created.set(creation.key, {
-				failed: `Creating the Gradient service "${creation.service.name}" failed: ${reasonOf(error)}`,
-			});
-		}
-	}
+	const created = await createServices(client, plan.creates, { dryRun, continueOnFail });
 
 	for (const { index, product } of rows) {
 		const resolution = plan.products.get(product)!;
@@ -238,7 +184,7 @@ export async function mapServices(this: IExecuteFunctions): Promise<INodeExecuti
 			toUnmapped(index, resolution.reason);
 			continue;
 		}
-		const resolved: Resolved | { failed: string } =
+		const resolved: CreationResult =
 			resolution.outcome === 'existing'
 				? {
 						serviceId: resolution.serviceId,

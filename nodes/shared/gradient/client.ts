@@ -4,7 +4,6 @@ import type { z } from 'zod';
 import { ApiClient } from '../apiClient';
 import type { Answer, Call, RequestContext, TransportSettings } from '../transport';
 import { GRADIENT_DEFAULTS } from '../transport';
-import { asNodeError, failureOf } from '../errors';
 import type { Account, AlertDebug, Organization, PsaClient, Sku } from './schemas';
 import {
 	accountSchema,
@@ -121,11 +120,11 @@ export class GradientClient extends ApiClient {
 	}
 
 	/**
-	 * Creates a vendor service and returns the vendor's full service list afterwards. Gradient
-	 * accepts two services of one name, so a create whose outcome is unknown (a 5xx, a reset, an
-	 * unreadable answer) is never blindly repeated: the list is read again to see if it landed.
+	 * One POST of a vendor service, not retried by the transport (a create is not idempotent):
+	 * the vendor's full service list afterwards, or null when the answer could not be read.
+	 * What to do when the outcome is unknown is the caller's (Map Service's createServiceOnce).
 	 */
-	async createService(service: NewService, itemIndex?: number): Promise<Sku[]> {
+	async createService(service: NewService, itemIndex?: number): Promise<Sku[] | null> {
 		const call: Call = {
 			method: 'POST',
 			path: `${API}/service`,
@@ -133,25 +132,9 @@ export class GradientClient extends ApiClient {
 			itemIndex,
 			idempotent: false,
 		};
-		const landed = (skus: Sku[]) =>
-			skus.some((s) => s.name.toLowerCase() === service.name.toLowerCase());
-		for (let attempt = 1; ; attempt++) {
-			try {
-				const answer = await this.send(call);
-				if (answer.unreadable) return await this.listServices();
-				return this.parse(call, vendorSchema, unwrap(answer.body)).skus;
-			} catch (error) {
-				const failure = failureOf(error);
-				const unknownOutcome =
-					failure?.kind === 'network' ||
-					(failure?.kind === 'status' && (failure.status ?? 0) >= 500);
-				if (!unknownOutcome || attempt >= this.maxRetries + 1) {
-					throw asNodeError(this.node, error, itemIndex);
-				}
-				const skus = await this.listServices();
-				if (landed(skus)) return skus;
-			}
-		}
+		const answer = await this.send(call);
+		if (answer.unreadable) return null;
+		return this.parse(call, vendorSchema, unwrap(answer.body)).skus;
 	}
 
 	async pushCount(

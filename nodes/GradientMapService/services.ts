@@ -4,7 +4,7 @@
  * this one" or "leave this product out". Names compare without regard to case, so a service an
  * MSP created as "cloudfilter" is used rather than duplicated.
  */
-import { CATEGORIES, SUBCATEGORIES } from './gradient/schemas';
+import { CATEGORIES, SUBCATEGORIES } from '../shared/gradient/schemas';
 
 export interface ServiceRow {
 	/** 1-based position in the Service Table, for messages. */
