@@ -6,8 +6,8 @@ import { MailprotectorGetCounts } from '../nodes/MailprotectorGetCounts/Mailprot
 import { descriptionOf } from '../nodes/GradientAssignCustomer/customers';
 import { parseIdList } from '../nodes/GradientAssignCustomer/parameters';
 import { planAccounts } from '../nodes/GradientAssignCustomer/plan';
-import type { WalkStamp } from '../nodes/shared/walk';
-import { pairKey } from '../nodes/shared/walk';
+import type { WalkStamp } from '../nodes/shared/walkStamp';
+import { sourceKey } from '../nodes/shared/walkStamp';
 import type { GradientEmulator, MpDataset } from './emulators';
 import { expectedCounts, makeDataset, startGradient, startMailprotector } from './emulators';
 import type { RunResult } from './harness/engine';
@@ -489,10 +489,10 @@ describe('Gradient Assign Customer against the emulator', () => {
 		const diverted = (assigned(r)[0].json.walk as WalkStamp).diverted ?? [];
 		expect(diverted.sort()).toEqual(
 			[
-				pairKey(b, 'CloudFilter'),
-				pairKey(b, 'SafeSend'),
-				pairKey(c, 'CloudFilter'),
-				pairKey(c, 'SafeSend'),
+				sourceKey(b, 'CloudFilter'),
+				sourceKey(b, 'SafeSend'),
+				sourceKey(c, 'CloudFilter'),
+				sourceKey(c, 'SafeSend'),
 			].sort(),
 		);
 		expect(items.length).toBe(assigned(r).length + held.length + 2);

@@ -4,8 +4,8 @@ import type { IDataObject, INodeExecutionData } from 'n8n-workflow';
 import { GradientAssignCustomer } from '../nodes/GradientAssignCustomer/GradientAssignCustomer.node';
 import { GradientMapService } from '../nodes/GradientMapService/GradientMapService.node';
 import { checkRow, planServices } from '../nodes/GradientMapService/services';
-import type { WalkStamp } from '../nodes/shared/walk';
-import { pairKey } from '../nodes/shared/walk';
+import type { WalkStamp } from '../nodes/shared/walkStamp';
+import { sourceKey } from '../nodes/shared/walkStamp';
 import type { GradientEmulator } from './emulators';
 import { makeDataset, startGradient } from './emulators';
 import type { RunResult } from './harness/engine';
@@ -303,8 +303,8 @@ describe('Gradient Map Service against the emulator', () => {
 			['1002', 'ContinuityBundle', 'Excluded by Service Table row 2'],
 		]);
 		expect((out[0].json.walk as WalkStamp).diverted?.sort()).toEqual([
-			pairKey('1001', 'ContinuityBundle'),
-			pairKey('1002', 'ContinuityBundle'),
+			sourceKey('1001', 'ContinuityBundle'),
+			sourceKey('1002', 'ContinuityBundle'),
 		]);
 		expect(out.length + unmapped(r).length).toBe(items.length);
 	});

@@ -17,7 +17,7 @@ import { apiError } from '../nodes/shared/errors';
 import type { OrgState } from '../nodes/shared/ledger';
 import { STATE_KEY, emptyState } from '../nodes/shared/ledger';
 import { Pacer } from '../nodes/shared/pacing';
-import type { WalkStamp } from '../nodes/shared/walk';
+import type { WalkStamp } from '../nodes/shared/walkStamp';
 import type { GradientEmulator } from './emulators';
 import { startGradient } from './emulators';
 import type { RunResult } from './harness/engine';

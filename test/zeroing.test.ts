@@ -1,7 +1,7 @@
 import { tooManyZeroes, provePairGone } from '../nodes/GradientPushBillable/zeroing';
-import type { SeenItem } from '../nodes/GradientPushBillable/walks';
-import { summarizeWalks, walkVerdict } from '../nodes/GradientPushBillable/walks';
-import type { WalkStamp } from '../nodes/shared/walk';
+import type { SeenItem } from '../nodes/GradientPushBillable/walkSummary';
+import { summarizeWalks, walkVerdict } from '../nodes/GradientPushBillable/walkSummary';
+import type { WalkStamp } from '../nodes/shared/walkStamp';
 import { remembered } from './harness/ledger';
 
 const walk = (over: Partial<WalkStamp> = {}): WalkStamp => ({

@@ -8,7 +8,7 @@ import type {
 
 import { reasonOf } from '../shared/errors';
 import { fieldText } from '../shared/text';
-import { recordDiverted, recordExcluded } from '../shared/walk';
+import { recordDiverted, recordExcluded } from '../shared/walkStamp';
 import type { AccountPlan } from './accounts';
 import type { Row } from './customers';
 import type { Written } from './write';

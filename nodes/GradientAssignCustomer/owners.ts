@@ -2,7 +2,7 @@ import type { INodeExecutionData } from 'n8n-workflow';
 
 import type { OrgState } from '../shared/ledger';
 import { splitLedgerKey } from '../shared/ledger';
-import { walkOf } from '../shared/walk';
+import { walkOf } from '../shared/walkStamp';
 
 /**
  * Who else owns an account, for Adopt Accounts by Name: customers the walks name and customers

@@ -12,7 +12,7 @@ import type { Sku } from '../shared/gradient/schemas';
 import { requestSettings } from '../shared/options';
 import { KNOWN_PRODUCTS } from '../shared/products';
 import { fieldText } from '../shared/text';
-import { recordDiverted } from '../shared/walk';
+import { recordDiverted } from '../shared/walkStamp';
 import type { CreationResult, Resolved } from './create';
 import { createServices } from './create';
 import type { ServiceRow } from './services';

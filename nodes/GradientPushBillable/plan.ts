@@ -1,5 +1,6 @@
 import type { LedgerHealth, OrgState } from '../shared/ledger';
-import { ledgerKey, sourceKey } from '../shared/ledger';
+import { ledgerKey } from '../shared/ledger';
+import { sourceKey } from '../shared/walkStamp';
 import type { Approval, Approvals } from './approvals';
 import type { GuardSettings } from './guard';
 import { guardChanges, guardZeroes } from './guard';

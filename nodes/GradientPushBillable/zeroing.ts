@@ -1,10 +1,10 @@
 import type { LedgerHealth, LedgerPair, OrgState } from '../shared/ledger';
 import { sourcesOf, splitLedgerKey, splitSource } from '../shared/ledger';
-import type { WalkStamp } from '../shared/walk';
+import type { WalkStamp } from '../shared/walkStamp';
 import type { PlannedPair } from './plan';
 import { unique } from './read';
-import type { SeenItem, WalkSeen, WalkSummary } from './walks';
-import { summarizeWalks, walkVerdict } from './walks';
+import type { SeenItem, WalkSeen, WalkSummary } from './walkSummary';
+import { summarizeWalks, walkVerdict } from './walkSummary';
 
 /**
  * The zeroing proof, in one place. A remembered pair missing from the input is zeroed only when

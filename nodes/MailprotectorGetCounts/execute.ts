@@ -25,7 +25,7 @@ import {
 	productsCarried,
 	unmatchedProducts,
 } from '../shared/products';
-import type { WalkStamp } from '../shared/walk';
+import type { WalkStamp } from '../shared/walkStamp';
 import type { SkippedCustomer } from './walkReseller';
 import { walkReseller } from './walkReseller';
 

@@ -1,6 +1,6 @@
 import type { IDataObject } from 'n8n-workflow';
 
-import { pairKey } from './walk';
+import { sourceKey } from './walkStamp';
 
 /**
  * The ledger: what Push Billable last sent to Gradient, per Gradient organization, in global
@@ -251,12 +251,6 @@ export function storable(state: OrgState): IDataObject {
 	}
 	return out as unknown as IDataObject;
 }
-
-/**
- * The key of one source, a (customer, product): a pair (account, service) may be fed by several.
- * Walk stamps list diverted sources by the same key (walk.ts names it pairKey).
- */
-export const sourceKey = pairKey;
 
 /** The (customer, product) keys that fed a remembered pair. */
 export function sourcesOf(pair: LedgerPair): string[] {

@@ -2,7 +2,7 @@ import type { IDataObject, INodeExecutionData } from 'n8n-workflow';
 
 /**
  * Every item Get Counts emits carries the stamp of the walk that produced it, so Push Billable
- * can tell a pair that is gone (zero it) from one that was merely diverted, filtered or dropped
+ * can tell a source that is gone (zero it) from one that was merely diverted, filtered or dropped
  * on the way (leave it alone). The nodes in between add what they divert to `diverted`.
  */
 export interface WalkStamp {
@@ -15,7 +15,7 @@ export interface WalkStamp {
 	products: 'all' | string[];
 	/** How many items the walk emitted, so Push can check that none went missing on the way. */
 	items: number;
-	/** Pair keys (see pairKey) diverted by nodes between Get Counts and Push. */
+	/** Source keys (see sourceKey) diverted by nodes between Get Counts and Push. */
 	diverted?: string[];
 	/**
 	 * Customer ids excluded by a node between Get Counts and Push (Assign Customer's Exclude
@@ -25,7 +25,8 @@ export interface WalkStamp {
 	excluded?: string[];
 }
 
-export function pairKey(customerId: string, product: string): string {
+/** The key of one source, a (customer, product); a pair (account, service) may be fed by several. */
+export function sourceKey(customerId: string, product: string): string {
 	return `${customerId}::${product}`;
 }
 
@@ -35,7 +36,7 @@ export function walkOf(json: IDataObject): WalkStamp | undefined {
 }
 
 /**
- * Returns copies of `passing` whose walk stamps list every pair in `diverted` (by walk), on top
+ * Returns copies of `passing` whose walk stamps list every source in `diverted` (by walk), on top
  * of what earlier nodes diverted. The list is one shared array per walk, not one per item.
  */
 export function recordDiverted(
@@ -47,7 +48,7 @@ export function recordDiverted(
 		const walk = walkOf(item.json);
 		if (!walk) continue;
 		const keys = added.get(walk.id) ?? new Set<string>(walk.diverted ?? []);
-		keys.add(pairKey(String(item.json.customerId), String(item.json.product)));
+		keys.add(sourceKey(String(item.json.customerId), String(item.json.product)));
 		added.set(walk.id, keys);
 	}
 	if (added.size === 0) return passing;

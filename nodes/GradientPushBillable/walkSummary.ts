@@ -1,5 +1,6 @@
-import { sourceKey, splitSource } from '../shared/ledger';
-import type { WalkStamp } from '../shared/walk';
+import { splitSource } from '../shared/ledger';
+import { sourceKey } from '../shared/walkStamp';
+import type { WalkStamp } from '../shared/walkStamp';
 
 /**
  * What the walks in the input show: Get Counts stamps every item with its walk, so Push can tell
