@@ -529,7 +529,7 @@ describe('Gradient Alert through the engine', () => {
 		expect(((state?.[orgId] as IDataObject | undefined)?.alerts as IDataObject) ?? {}).toEqual({});
 	});
 
-	it('names an unmapped account; with Continue On Fail it becomes an error item', async () => {
+	it('names an unmapped account; with Continue On Fail it becomes a failed item with its reason', async () => {
 		const items = [
 			{ gradientAccountId: 'nomap', customerName: 'Nobody', count: 1 },
 			{ gradientAccountId: '7', customerName: 'Acme', count: 1 },
@@ -540,7 +540,7 @@ describe('Gradient Alert through the engine', () => {
 		const kept = await alert(items, g.url, { parameters: perItem, continueOnFail: true });
 		expect(kept.out[0].json).toMatchObject({
 			alertStatus: 'failed',
-			error: expect.stringMatching(/404/),
+			reason: expect.stringMatching(/404/),
 		});
 		expect(kept.out[1].json.alertStatus).toBe('sent');
 	});
@@ -559,7 +559,7 @@ describe('Gradient Alert through the engine', () => {
 			'Item 0: field "Due Date" is not a date ("tomorrow-ish")',
 		);
 		const kept = await alert(items, g.url, { parameters, continueOnFail: true });
-		expect(kept.out[0].json.error).toBe(
+		expect(kept.out[0].json.reason).toBe(
 			'Item 0: field "Due Date" is not a date ("tomorrow-ish"). Set Options > Due Date to a date and time, e.g. 2025-02-01T09:00:00Z.',
 		);
 		expect(posts()).toHaveLength(0);
@@ -589,7 +589,7 @@ describe('Gradient Alert through the engine', () => {
 			const kept = await alert(items, g.url, { parameters, continueOnFail: true });
 			expect(kept.error).toBeUndefined();
 			expect(kept.out.map((i) => i.pairedItem)).toEqual([{ item: 0 }, { item: 1 }]);
-			expect(kept.out.map((i) => i.json.error)).toEqual([
+			expect(kept.out.map((i) => i.json.reason)).toEqual([
 				`Item 0: field "${field}" ${problem}. ${description}`,
 				`Item 1: field "${field}" ${problem}. ${description}`,
 			]);
@@ -618,7 +618,7 @@ describe('Gradient Alert through the engine', () => {
 			priority: 5,
 		};
 		const kept = await alert(items, g.url, { parameters, continueOnFail: true });
-		expect(kept.out.map((i) => String(i.json.error).split('.')[0])).toEqual([
+		expect(kept.out.map((i) => String(i.json.reason).split('.')[0])).toEqual([
 			'Item 0: field "Priority" is 5, not a whole number from 1 to 4',
 			'Item 1: field "Priority" is 5, not a whole number from 1 to 4',
 		]);
@@ -637,8 +637,8 @@ describe('Gradient Alert through the engine', () => {
 		});
 		expect(r.error).toBeUndefined();
 		expect(r.out.map((i) => i.json.alertStatus)).toEqual(['failed', 'failed']);
-		expect(new Set(r.out.map((i) => i.json.error)).size).toBe(1);
-		expect(String(r.out[0].json.error)).toMatch(/401/);
+		expect(new Set(r.out.map((i) => i.json.reason)).size).toBe(1);
+		expect(String(r.out[0].json.reason)).toMatch(/401/);
 		expect(r.out[1].pairedItem).toEqual({ item: 1 });
 		expect(g.log).toHaveLength(1);
 		assertNoSecretsIn(r.out);

@@ -42,10 +42,9 @@ const pairedIndexes = (item: INodeExecutionData): number[] => {
 	return (Array.isArray(p) ? p : [p]).map((x) => x.item);
 };
 
-/** The text a failure item carries: `reason` on Assign, Map and Push outputs, `error` elsewhere. */
-function reasonOn(row: Row, json: IDataObject): string {
-	const usesError = row.setup.node === 'getCounts' || row.setup.node === 'alert';
-	return String((usesError ? json.error : json.reason) ?? '');
+/** The text a failure item carries: `reason`, on every node. */
+function reasonOn(json: IDataObject): string {
+	return String(json.reason ?? '');
 }
 
 /** Source indexes that must never be pushed for this row. */
@@ -71,7 +70,7 @@ function checkLanding(row: Row, o: Outcome, landing: Landing): void {
 	for (const index of landing.items) {
 		const item = out.find((x) => pairedIndexes(x).includes(index));
 		expect({ index, landed: item !== undefined }).toEqual({ index, landed: true });
-		const reason = reasonOn(row, item!.json);
+		const reason = reasonOn(item!.json);
 		// A per-item message names the item it is on.
 		const sees =
 			row.item === undefined ? row.sees : row.sees.replace(`Item ${row.item}:`, `Item ${index}:`);
@@ -199,7 +198,7 @@ async function withoutContinueOnFail(row: Row): Promise<void> {
 				const item = o.outputs[row.routes!.output].find((x) =>
 					pairedIndexes(x).includes(row.routes!.items[0]),
 				)!;
-				expect(reasonOn(row, item.json)).toMatch(template(row.fix));
+				expect(reasonOn(item.json)).toMatch(template(row.fix));
 			}
 			checkPushes(row, o, expectsGoodPushes(row, false));
 			return;

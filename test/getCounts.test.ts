@@ -267,13 +267,13 @@ describe('Get Counts on the hand-computed small data set', () => {
 		});
 		expect(mixed.error).toBeUndefined();
 		const items = mixed.output(NODE);
-		const failed = items.filter((i) => i.json.error !== undefined);
+		const failed = items.filter((i) => i.json.reason !== undefined);
 		expect(failed).toHaveLength(1);
 		expect(failed[0].pairedItem).toEqual({ item: 0 });
-		expect(String(failed[0].json.error)).toMatch(
+		expect(String(failed[0].json.reason)).toMatch(
 			/^Item 0: field "Count Rule" is "everything", which is not a count rule\. Choose one of: Billable Users \(billableUsers\)/,
 		);
-		expect(counts(items.filter((i) => i.json.error === undefined))).toEqual(
+		expect(counts(items.filter((i) => i.json.reason === undefined))).toEqual(
 			SMALL_EXPECTED.billableUsers,
 		);
 	});
@@ -312,7 +312,7 @@ describe('Get Counts on the hand-computed small data set', () => {
 		assertNoSecretsIn(result.error);
 	});
 
-	it('with Continue On Fail, a wrong key becomes one error item per input', async () => {
+	it('with Continue On Fail, a wrong key becomes one item with its reason per input', async () => {
 		const result = await run(mp.url, {
 			credentials: { apiKey: 'wrong-key' },
 			continueOnFail: true,
@@ -320,7 +320,7 @@ describe('Get Counts on the hand-computed small data set', () => {
 		});
 		const items = result.output(NODE);
 		expect(items.map((i) => i.pairedItem)).toEqual([{ item: 0 }, { item: 1 }]);
-		expect(items[0].json).toMatchObject({ a: 1, error: expect.stringContaining('401') });
+		expect(items[0].json).toMatchObject({ a: 1, reason: expect.stringContaining('401') });
 		expect(apiCalls(mp)).toHaveLength(1);
 	});
 

@@ -47,7 +47,7 @@ export async function sendAlerts(this: IExecuteFunctions): Promise<INodeExecutio
 		// Nothing can be sent without the organization: every ticket gets this one reason.
 		for (const p of planned) {
 			output.push({
-				json: { ...p.base, alertId: p.alert.alertId, alertStatus: 'failed', error: opened.reason },
+				json: { ...p.base, alertId: p.alert.alertId, alertStatus: 'failed', reason: opened.reason },
 				pairedItem: paired(p.items),
 			});
 		}
@@ -147,7 +147,7 @@ export async function sendAlerts(this: IExecuteFunctions): Promise<INodeExecutio
 					...p.base,
 					alertId: p.alert.alertId,
 					alertStatus: 'failed',
-					error: reasonOf(r),
+					reason: reasonOf(r),
 				},
 				pairedItem: paired(p.items),
 			});

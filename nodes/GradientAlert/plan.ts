@@ -62,7 +62,7 @@ export function planTickets(ctx: IExecuteFunctions, output: INodeExecutionData[]
 		const error = inputError(node, i, field, problem, fix);
 		if (!ctx.continueOnFail()) throw error;
 		// The item carries the fix too, not only what is wrong.
-		output.push({ json: { ...items[i].json, error: reasonOf(error) }, pairedItem: { item: i } });
+		output.push({ json: { ...items[i].json, reason: reasonOf(error) }, pairedItem: { item: i } });
 	};
 	/**
 	 * Priority, status, due date and service of item i; undefined (the items refused) when one

@@ -64,7 +64,7 @@ export async function getCounts(this: IExecuteFunctions): Promise<INodeExecution
 	const out: INodeExecutionData[] = [];
 	const failed = (itemIndex: number, message: string) =>
 		out.push({
-			json: { ...items[itemIndex].json, error: message },
+			json: { ...items[itemIndex].json, reason: message },
 			pairedItem: { item: itemIndex },
 		});
 	for (let i = 0; i < items.length; i++) {

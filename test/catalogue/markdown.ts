@@ -47,7 +47,7 @@ function withContinueOnFail(row: Row): string {
 			row.cof.items.length === 1 ? `item ${row.cof.items[0]}` : `items ${row.cof.items.join(', ')}`;
 		const where =
 			row.setup.node === 'getCounts' || row.setup.node === 'alert'
-				? `${output} output, as an item with \`error\``
+				? `${output} output, as an item with \`reason\``
 				: `**${output}**, with \`reason\`${row.cof.field ? ` and \`field: "${row.cof.field}"\`` : ''}`;
 		return `${items} → ${where}`;
 	}
