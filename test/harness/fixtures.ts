@@ -1,8 +1,4 @@
-import type {
-	IDataObject,
-	INodeCredentials,
-	INodeParameters,
-} from 'n8n-workflow';
+import type { IDataObject, INodeCredentials, INodeParameters } from 'n8n-workflow';
 
 import type {
 	CredentialMap,
