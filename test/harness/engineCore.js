@@ -1,6 +1,6 @@
 'use strict';
 // Runs workflow JSON through n8n's real engine (n8n-core's WorkflowExecute), the idea of n8n's
-// unpublished NodeTestHarness rebuilt from public packages (reference/n8n-packaging.md §4).
+// unpublished NodeTestHarness rebuilt from public packages (docs/reference/n8n-packaging.md §4).
 // Plain JS so that both the jest harness (test/harness/engine.ts, the TS sources) and the
 // benches (bench/lib/engine.mjs, the compiled dist/) run the same engine; node and credential
 // classes are passed in, so this file never imports the package's nodes.
