@@ -60,6 +60,26 @@ async function runCredentialTest(
 	});
 }
 
+/**
+ * The credential test succeeds against `host` at `path` when both Base URLs are the host with
+ * `suffix` after it (and `pad` around it).
+ */
+async function expectTestReaches(
+	credential: ICredentialType,
+	host: string,
+	path: string,
+	suffix: string,
+	pad = '',
+): Promise<void> {
+	nock(host).get(path).reply(200, { ok: true });
+	const baseUrl = `${pad}${host}${suffix}${pad}`;
+	const result = await runCredentialTest(credential, {
+		mailprotectorUrl: baseUrl,
+		gradientUrl: baseUrl,
+	});
+	expect(result.error).toBeUndefined();
+}
+
 function messageAndDescription(error: unknown): string {
 	const e = error as { message?: string; description?: string | null };
 	return `${e?.message ?? ''}\n${e?.description ?? ''}`;
@@ -243,13 +263,7 @@ describe('credential test requests through the engine', () => {
 	])(
 		'%s: the test URL is the Base URL without its trailing slashes (%s)',
 		async (_name, credential, path, slashes) => {
-			const host = 'https://slash.example.test';
-			nock(host).get(path).reply(200, { ok: true });
-			const result = await runCredentialTest(credential, {
-				mailprotectorUrl: `${host}${slashes}`,
-				gradientUrl: `${host}${slashes}`,
-			});
-			expect(result.error).toBeUndefined();
+			await expectTestReaches(credential, 'https://slash.example.test', path, slashes);
 		},
 	);
 
@@ -350,13 +364,7 @@ describe('forgiving credentials, and no redirect in the credential test', () => 
 		])(
 			'%s: the test URL drops an API path pasted into the Base URL (%s)',
 			async (_name, credential, path, suffix) => {
-				const host = 'https://paste.example.test';
-				nock(host).get(path).reply(200, { ok: true });
-				const result = await runCredentialTest(credential, {
-					mailprotectorUrl: ` ${host}${suffix} `,
-					gradientUrl: ` ${host}${suffix} `,
-				});
-				expect(result.error).toBeUndefined();
+				await expectTestReaches(credential, 'https://paste.example.test', path, suffix, ' ');
 			},
 		);
 
