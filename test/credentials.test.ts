@@ -13,6 +13,7 @@ import { BaseUrlError, checkBaseUrl } from '../nodes/shared/baseUrl';
 import { runWorkflow } from './harness/engine';
 import { chain, credentialsFor } from './harness/fixtures';
 import { SECRETS, TEST_GRADIENT_TOKEN, assertNoSecrets, assertNoSecretsIn } from './harness/leaks';
+import { nockOnly } from './harness/nockOnly';
 
 const PROBE_TYPE = 'test.credentialProbe';
 
@@ -202,17 +203,7 @@ describe('credential test requests through the engine', () => {
 	const MP = 'https://mp.example.test';
 	const GR = 'https://gradient.example.test';
 
-	beforeEach(() => {
-		nock.cleanAll();
-		nock.disableNetConnect();
-	});
-
-	afterEach(() => {
-		const pending = nock.pendingMocks();
-		nock.cleanAll();
-		nock.enableNetConnect();
-		expect(pending).toEqual([]);
-	});
+	nockOnly();
 
 	it('Mailprotector: 2xx passes, with the Bearer header', async () => {
 		nock(MP)
@@ -324,17 +315,7 @@ describe('forgiving credentials, and no redirect in the credential test', () => 
 		const GR = 'https://gradient.example.test';
 		const ELSEWHERE = 'https://elsewhere.example.test';
 
-		beforeEach(() => {
-			nock.cleanAll();
-			nock.disableNetConnect();
-		});
-
-		afterEach(() => {
-			const pending = nock.pendingMocks();
-			nock.cleanAll();
-			nock.enableNetConnect();
-			expect(pending).toEqual([]);
-		});
+		nockOnly();
 
 		it.each([
 			['Mailprotector', new MailprotectorApi(), MP, '/api/v1/resellers/1'],
