@@ -6,7 +6,6 @@ import type {
 	INodeExecutionData,
 	INodeType,
 	INodeTypeDescription,
-	NodeExecutionHint,
 } from 'n8n-workflow';
 
 import type { ApiName } from '../nodes/shared/errors';
@@ -21,7 +20,7 @@ import {
 import type { Call, TransportSettings } from '../nodes/shared/transport';
 import { runWorkflow } from './harness/engine';
 import type { RunResult } from './harness/engine';
-import { chain, credentialsFor } from './harness/fixtures';
+import { chain, credentialsFor, hintMessages } from './harness/fixtures';
 import { TEST_GRADIENT_TOKEN, assertNoSecrets, assertNoSecretsIn } from './harness/leaks';
 import { nockOnly } from './harness/nockOnly';
 import { maxInWindow, startScriptedServer, unusedPort } from './harness/scriptedServer';
@@ -541,11 +540,7 @@ describe('transport: redirects, redaction, reachability, forgiving credentials',
 	const { serve, servers, closeAll } = localServers();
 	nockOnly({ allowLocal: true, cleanup: closeAll });
 
-	const hintsOf = (result: RunResult): string[] =>
-		(
-			(result.run.data.resultData.runData[PROBE_NAME]?.[0] as { hints?: NodeExecutionHint[] })
-				?.hints ?? []
-		).map((h) => h.message);
+	const hintsOf = (result: RunResult): string[] => hintMessages(result, PROBE_NAME);
 
 	describe('(h) a redirect is never followed', () => {
 		it.each([301, 302, 303, 307, 308])(

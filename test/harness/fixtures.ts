@@ -71,6 +71,34 @@ export function chain(nodes: ChainNode[], options: ChainOptions = {}): WorkflowJ
 	return chainWorkflow(json, options);
 }
 
+/** The names the sync chain's nodes have in syncChain (and in the examples). */
+export const SYNC_NODES = {
+	get: 'Get Counts',
+	assign: 'Assign Customer',
+	map: 'Map Service',
+	push: 'Push Billable',
+} as const;
+
+/** Get Counts -> Assign Customer -> Map Service -> Push Billable, each node with its own setup. */
+export function syncChain(
+	setup: Record<keyof typeof SYNC_NODES, Omit<ChainNode, 'name' | 'type'>>,
+	options: ChainOptions = {},
+): WorkflowJson {
+	return chain(
+		[
+			{ name: SYNC_NODES.get, type: 'mailprotectorGetCounts', ...setup.get },
+			{ name: SYNC_NODES.assign, type: 'gradientAssignCustomer', ...setup.assign },
+			{ name: SYNC_NODES.map, type: 'gradientMapService', ...setup.map },
+			{ name: SYNC_NODES.push, type: 'gradientPushBillable', ...setup.push },
+		],
+		options,
+	);
+}
+
+/** An item's source (customer, product) as the ledger writes it: `<customerId>::<product>`. */
+export const sourceOf = (json: IDataObject): string =>
+	`${String(json.customerId)}::${String(json.product)}`;
+
 export interface CredentialUrls {
 	mailprotectorUrl?: string;
 	gradientUrl?: string;
@@ -135,4 +163,9 @@ export async function runGradientNode(o: SingleGradientNode): Promise<RunResult>
 		mode: 'cli',
 		staticData: o.staticData,
 	});
+}
+
+/** The messages of the hints a node's first run left ([] when none). */
+export function hintMessages(result: RunResult, nodeName: string): string[] {
+	return (result.run.data.resultData.runData[nodeName]?.[0]?.hints ?? []).map((h) => h.message);
 }
