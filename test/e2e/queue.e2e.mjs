@@ -27,13 +27,13 @@ import {
 	N8n,
 	WORKFLOW_IDS,
 	emulatorCredentials,
-	freePort,
 	installPackage,
 	loadExample,
 	outputItems,
 	removeFolder,
 	makeUserFolder,
 } from './n8n.mjs';
+import { freePort } from './processes.mjs';
 import { runViaWebhook, startQueueServices, startWorker, workersOf } from './queue.mjs';
 import { withWebhookTrigger } from './webhookTrigger.mjs';
 

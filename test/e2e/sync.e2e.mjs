@@ -36,7 +36,6 @@ import {
 	WORKFLOW_IDS,
 	cliCopy,
 	emulatorCredentials,
-	freePort,
 	installPackage,
 	loadExample,
 	makeUserFolder,
@@ -45,6 +44,7 @@ import {
 	removeFolder,
 	repoRoot,
 } from './n8n.mjs';
+import { freePort } from './processes.mjs';
 
 const {
 	startMailprotector,
