@@ -27,7 +27,7 @@ import { SYNC_NODES, chain, credentialsFor, sourceOf, syncChain } from './harnes
 import { assertNoSecretsIn } from './harness/leaks';
 import { allNodeTypes } from './harness/nodeTypes';
 
-const { get: GET, assign: ASSIGN, map: MAP, push: PUSH } = SYNC_NODES;
+const { assign: ASSIGN, push: PUSH } = SYNC_NODES;
 const ALERT = 'Alert';
 const TABLE = 'mailprotector_gradient_memory';
 

@@ -9,7 +9,6 @@ import { GradientPushBillable } from '../nodes/GradientPushBillable/GradientPush
 import { MailprotectorGetCounts } from '../nodes/MailprotectorGetCounts/MailprotectorGetCounts.node';
 import type { GradientEmulator } from './emulators';
 import { smallDataset, startGradient, startMailprotector } from './emulators';
-import type { RunResult } from './harness/engine';
 import { runWorkflow } from './harness/engine';
 import { closeAfterEach } from './harness/closeAfterEach';
 import { chain, connect, credentialsFor, hintMessages, nodeType } from './harness/fixtures';

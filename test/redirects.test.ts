@@ -11,7 +11,6 @@ import { MailprotectorGetCounts } from '../nodes/MailprotectorGetCounts/Mailprot
 import { STATE_KEY } from '../nodes/shared/ledger';
 import type { GradientEmulator, MailprotectorEmulator } from './emulators';
 import { smallDataset, startGradient, startMailprotector } from './emulators';
-import type { RunResult } from './harness/engine';
 import { runWorkflow } from './harness/engine';
 import { closeAfterEach } from './harness/closeAfterEach';
 import { chain, credentialsFor, hintMessages, nodeType, runGradientNode } from './harness/fixtures';

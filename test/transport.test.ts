@@ -10,13 +10,8 @@ import type {
 
 import type { ApiName } from '../nodes/shared/errors';
 import { apiError } from '../nodes/shared/errors';
-import {
-	GRADIENT_DEFAULTS,
-	MAILPROTECTOR_DEFAULTS,
-	Transport,
-	backoffMs,
-	retryAfterMs,
-} from '../nodes/shared/transport';
+import { backoffMs, retryAfterMs } from '../nodes/shared/retry';
+import { GRADIENT_DEFAULTS, MAILPROTECTOR_DEFAULTS, Transport } from '../nodes/shared/transport';
 import type { Call, TransportSettings } from '../nodes/shared/transport';
 import { runWorkflow } from './harness/engine';
 import type { RunResult } from './harness/engine';

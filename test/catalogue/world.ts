@@ -14,7 +14,7 @@ import type {
 import { gradientToken } from '../../credentials/GradientApi.credentials';
 import type { GradientEmulator, MailprotectorEmulator } from '../emulators';
 import { startGradient, startMailprotector, smallDataset } from '../emulators';
-import type { CredentialMap, RunResult, WorkflowJson } from '../harness/engine';
+import type { CredentialMap, WorkflowJson } from '../harness/engine';
 import { runWorkflow } from '../harness/engine';
 import { chain, credentialsFor, hintMessages } from '../harness/fixtures';
 import { SECRETS } from '../harness/leaks';
