@@ -1,13 +1,7 @@
-import type {
-	ICredentialDataDecryptedObject,
-	ICredentialTestRequest,
-	ICredentialType,
-	IHttpRequestOptions,
-	INodeProperties,
-	Icon,
-} from 'n8n-workflow';
+import type { ICredentialTestRequest, ICredentialType, INodeProperties, Icon } from 'n8n-workflow';
 
-import { TEST_BASE_URL, checkBaseUrl, noRedirects, redirectRules } from '../nodes/shared/baseUrl';
+import { TEST_BASE_URL, redirectRules } from '../nodes/shared/baseUrl';
+import { keyAuthentication } from '../nodes/shared/keyAuth';
 
 /**
  * GRADIENT-TOKEN is base64("<vendor key>:<partner key>"), with no "Basic" prefix. The keys are
@@ -60,19 +54,9 @@ export class GradientApi implements ICredentialType {
 		},
 	];
 
-	authenticate = async (
-		credentials: ICredentialDataDecryptedObject,
-		requestOptions: IHttpRequestOptions,
-	): Promise<IHttpRequestOptions> => {
-		checkBaseUrl(requestOptions.baseURL ?? credentials.baseUrl, 'Gradient');
-		noRedirects(requestOptions);
-		requestOptions.headers = {
-			...(requestOptions.headers ?? {}),
-			Accept: 'application/json',
-			'GRADIENT-TOKEN': gradientToken(credentials.vendorApiKey, credentials.partnerApiKey),
-		};
-		return requestOptions;
-	};
+	authenticate = keyAuthentication('Gradient', (credentials) => ({
+		'GRADIENT-TOKEN': gradientToken(credentials.vendorApiKey, credentials.partnerApiKey),
+	}));
 
 	test: ICredentialTestRequest = {
 		request: {

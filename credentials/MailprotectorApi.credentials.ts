@@ -1,13 +1,7 @@
-import type {
-	ICredentialDataDecryptedObject,
-	ICredentialTestRequest,
-	ICredentialType,
-	IHttpRequestOptions,
-	INodeProperties,
-	Icon,
-} from 'n8n-workflow';
+import type { ICredentialTestRequest, ICredentialType, INodeProperties, Icon } from 'n8n-workflow';
 
-import { TEST_BASE_URL, checkBaseUrl, noRedirects, redirectRules } from '../nodes/shared/baseUrl';
+import { TEST_BASE_URL, redirectRules } from '../nodes/shared/baseUrl';
+import { keyAuthentication } from '../nodes/shared/keyAuth';
 
 export class MailprotectorApi implements ICredentialType {
 	name = 'mailprotectorApi';
@@ -49,20 +43,10 @@ export class MailprotectorApi implements ICredentialType {
 		},
 	];
 
-	authenticate = async (
-		credentials: ICredentialDataDecryptedObject,
-		requestOptions: IHttpRequestOptions,
-	): Promise<IHttpRequestOptions> => {
-		checkBaseUrl(requestOptions.baseURL ?? credentials.baseUrl, 'Mailprotector');
-		noRedirects(requestOptions);
-		requestOptions.headers = {
-			...(requestOptions.headers ?? {}),
-			Accept: 'application/json',
-			// Trimmed: a key pasted with a space would otherwise be refused as wrong.
-			Authorization: `Bearer ${String(credentials.apiKey ?? '').trim()}`,
-		};
-		return requestOptions;
-	};
+	authenticate = keyAuthentication('Mailprotector', (credentials) => ({
+		// Trimmed: a key pasted with a space would otherwise be refused as wrong.
+		Authorization: `Bearer ${String(credentials.apiKey ?? '').trim()}`,
+	}));
 
 	test: ICredentialTestRequest = {
 		request: {

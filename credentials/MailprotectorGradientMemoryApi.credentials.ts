@@ -1,13 +1,6 @@
-import type {
-	ICredentialDataDecryptedObject,
-	ICredentialTestRequest,
-	ICredentialType,
-	IHttpRequestOptions,
-	INodeProperties,
-	Icon,
-} from 'n8n-workflow';
+import type { ICredentialTestRequest, ICredentialType, INodeProperties, Icon } from 'n8n-workflow';
 
-import { checkBaseUrl, noRedirects } from '../nodes/shared/baseUrl';
+import { keyAuthentication } from '../nodes/shared/keyAuth';
 
 /**
  * An n8n API key for the billing memory table. The package declares its own credential because
@@ -43,19 +36,9 @@ export class MailprotectorGradientMemoryApi implements ICredentialType {
 		},
 	];
 
-	authenticate = async (
-		credentials: ICredentialDataDecryptedObject,
-		requestOptions: IHttpRequestOptions,
-	): Promise<IHttpRequestOptions> => {
-		checkBaseUrl(requestOptions.baseURL ?? credentials.baseUrl, 'n8n');
-		noRedirects(requestOptions);
-		requestOptions.headers = {
-			...(requestOptions.headers ?? {}),
-			Accept: 'application/json',
-			'X-N8N-API-KEY': String(credentials.apiKey ?? '').trim(),
-		};
-		return requestOptions;
-	};
+	authenticate = keyAuthentication('n8n', (credentials) => ({
+		'X-N8N-API-KEY': String(credentials.apiKey ?? '').trim(),
+	}));
 
 	test: ICredentialTestRequest = {
 		request: {

@@ -1,6 +1,5 @@
 import type {
 	IDataObject,
-	IHttpRequestOptions,
 	ILoadOptionsFunctions,
 	INodeExecutionData,
 	INodeParameters,
@@ -21,6 +20,7 @@ import { startGradient } from './emulators';
 import type { RunResult } from './harness/engine';
 import { credentialsFor, nodeType, runGradientNode } from './harness/fixtures';
 import { assertNoSecretsIn } from './harness/leaks';
+import { fetchingLoadOptionsContext } from './harness/loadOptions';
 
 /** Not Mapped items as Push Billable emits them: two products for each of `customers`. */
 function notMappedItems(customers: number, runId = 'r1'): IDataObject[] {
@@ -663,26 +663,12 @@ describe('House Account picker', () => {
 	});
 
 	function loadOptionsContext(url: string): ILoadOptionsFunctions {
-		const credentials = credentialsFor({ gradientUrl: url }).gradientApi;
-		const credential = new GradientApi();
-		const request = async (_type: string, options: IHttpRequestOptions) => {
-			const authed = await credential.authenticate(credentials, { ...options });
-			const target = new URL(`${authed.baseURL}${authed.url}`);
-			const res = await fetch(target, { headers: authed.headers as Record<string, string> });
-			return { statusCode: res.status, headers: {}, body: await res.json() };
-		};
-		return {
-			getNode: () => ({
-				id: 'n',
-				name: NODE,
-				type: nodeType('gradientAlert'),
-				typeVersion: 1,
-				position: [0, 0],
-				parameters: {},
-			}),
-			getCredentials: async () => credentials,
-			helpers: { httpRequestWithAuthentication: request },
-		} as unknown as ILoadOptionsFunctions;
+		return fetchingLoadOptionsContext({
+			name: NODE,
+			type: nodeType('gradientAlert'),
+			credential: new GradientApi(),
+			credentials: credentialsFor({ gradientUrl: url }).gradientApi,
+		});
 	}
 
 	it('lists Gradient accounts to pick from, mapped ones first, found by name or id', async () => {

@@ -13,6 +13,7 @@ import { BaseUrlError, checkBaseUrl } from '../nodes/shared/baseUrl';
 import { runWorkflow } from './harness/engine';
 import { chain, credentialsFor } from './harness/fixtures';
 import { SECRETS, TEST_GRADIENT_TOKEN, assertNoSecrets, assertNoSecretsIn } from './harness/leaks';
+import { nockOnly } from './harness/nockOnly';
 
 const PROBE_TYPE = 'test.credentialProbe';
 
@@ -58,6 +59,26 @@ async function runCredentialTest(
 		nodeTypes: { [PROBE_TYPE]: credentialTestNode(credential) },
 		credentials: credentialsFor(urls),
 	});
+}
+
+/**
+ * The credential test succeeds against `host` at `path` when both Base URLs are the host with
+ * `suffix` after it (and `pad` around it).
+ */
+async function expectTestReaches(
+	credential: ICredentialType,
+	host: string,
+	path: string,
+	suffix: string,
+	pad = '',
+): Promise<void> {
+	nock(host).get(path).reply(200, { ok: true });
+	const baseUrl = `${pad}${host}${suffix}${pad}`;
+	const result = await runCredentialTest(credential, {
+		mailprotectorUrl: baseUrl,
+		gradientUrl: baseUrl,
+	});
+	expect(result.error).toBeUndefined();
 }
 
 function messageAndDescription(error: unknown): string {
@@ -182,17 +203,7 @@ describe('credential test requests through the engine', () => {
 	const MP = 'https://mp.example.test';
 	const GR = 'https://gradient.example.test';
 
-	beforeEach(() => {
-		nock.cleanAll();
-		nock.disableNetConnect();
-	});
-
-	afterEach(() => {
-		const pending = nock.pendingMocks();
-		nock.cleanAll();
-		nock.enableNetConnect();
-		expect(pending).toEqual([]);
-	});
+	nockOnly();
 
 	it('Mailprotector: 2xx passes, with the Bearer header', async () => {
 		nock(MP)
@@ -243,13 +254,7 @@ describe('credential test requests through the engine', () => {
 	])(
 		'%s: the test URL is the Base URL without its trailing slashes (%s)',
 		async (_name, credential, path, slashes) => {
-			const host = 'https://slash.example.test';
-			nock(host).get(path).reply(200, { ok: true });
-			const result = await runCredentialTest(credential, {
-				mailprotectorUrl: `${host}${slashes}`,
-				gradientUrl: `${host}${slashes}`,
-			});
-			expect(result.error).toBeUndefined();
+			await expectTestReaches(credential, 'https://slash.example.test', path, slashes);
 		},
 	);
 
@@ -310,17 +315,7 @@ describe('forgiving credentials, and no redirect in the credential test', () => 
 		const GR = 'https://gradient.example.test';
 		const ELSEWHERE = 'https://elsewhere.example.test';
 
-		beforeEach(() => {
-			nock.cleanAll();
-			nock.disableNetConnect();
-		});
-
-		afterEach(() => {
-			const pending = nock.pendingMocks();
-			nock.cleanAll();
-			nock.enableNetConnect();
-			expect(pending).toEqual([]);
-		});
+		nockOnly();
 
 		it.each([
 			['Mailprotector', new MailprotectorApi(), MP, '/api/v1/resellers/1'],
@@ -350,13 +345,7 @@ describe('forgiving credentials, and no redirect in the credential test', () => 
 		])(
 			'%s: the test URL drops an API path pasted into the Base URL (%s)',
 			async (_name, credential, path, suffix) => {
-				const host = 'https://paste.example.test';
-				nock(host).get(path).reply(200, { ok: true });
-				const result = await runCredentialTest(credential, {
-					mailprotectorUrl: ` ${host}${suffix} `,
-					gradientUrl: ` ${host}${suffix} `,
-				});
-				expect(result.error).toBeUndefined();
+				await expectTestReaches(credential, 'https://paste.example.test', path, suffix, ' ');
 			},
 		);
 

@@ -1,7 +1,7 @@
 'use strict';
 /**
  * Contract tests of the API emulators (test/emulators): they must behave as the references in
- * /work/shared/reference describe, so that node tests and benchmarks meet real behaviour.
+ * docs/reference describe, so that node tests and benchmarks meet real behaviour.
  * Plain fetch against the running emulators.
  */
 

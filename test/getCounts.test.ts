@@ -2,7 +2,6 @@ import nock from 'nock';
 import { sleep } from 'n8n-workflow';
 import type {
 	IDataObject,
-	IHttpRequestOptions,
 	ILoadOptionsFunctions,
 	INodeExecutionData,
 	INodeParameters,
@@ -25,6 +24,7 @@ import type { RunResult } from './harness/engine';
 import { runWorkflow } from './harness/engine';
 import { chain, credentialsFor, nodeType } from './harness/fixtures';
 import { assertNoSecretsIn } from './harness/leaks';
+import { fetchingLoadOptionsContext } from './harness/loadOptions';
 
 const NODE = 'Get Counts';
 const nodeTypes = { [nodeType('mailprotectorGetCounts')]: new MailprotectorGetCounts() };
@@ -552,29 +552,13 @@ describe('Customer list search', () => {
 	});
 	afterAll(async () => await mp.close());
 
-	/** The least of a load-options context the transport uses, authenticating as n8n would. */
 	function loadOptionsContext(): ILoadOptionsFunctions {
-		const credentials = credentialsFor({ mailprotectorUrl: mp.url }).mailprotectorApi;
-		const credential = new MailprotectorApi();
-		const request = async (_type: string, options: IHttpRequestOptions) => {
-			const authed = await credential.authenticate(credentials, { ...options });
-			const url = new URL(`${authed.baseURL}${authed.url}`);
-			for (const [k, v] of Object.entries(authed.qs ?? {})) url.searchParams.set(k, String(v));
-			const res = await fetch(url, { headers: authed.headers as Record<string, string> });
-			return { statusCode: res.status, headers: {}, body: await res.json() };
-		};
-		return {
-			getNode: () => ({
-				id: 'n',
-				name: NODE,
-				type: nodeType('mailprotectorGetCounts'),
-				typeVersion: 1,
-				position: [0, 0],
-				parameters: {},
-			}),
-			getCredentials: async () => credentials,
-			helpers: { httpRequestWithAuthentication: request },
-		} as unknown as ILoadOptionsFunctions;
+		return fetchingLoadOptionsContext({
+			name: NODE,
+			type: nodeType('mailprotectorGetCounts'),
+			credential: new MailprotectorApi(),
+			credentials: credentialsFor({ mailprotectorUrl: mp.url }).mailprotectorApi,
+		});
 	}
 
 	it('finds customers by part of the name, case-insensitively, page by page', async () => {

@@ -23,14 +23,11 @@ import {
 } from './emulators';
 import type { RunResult, WorkflowJson } from './harness/engine';
 import { runWorkflow } from './harness/engine';
-import { chain, credentialsFor } from './harness/fixtures';
+import { SYNC_NODES, chain, credentialsFor, sourceOf, syncChain } from './harness/fixtures';
 import { assertNoSecretsIn } from './harness/leaks';
 import { allNodeTypes } from './harness/nodeTypes';
 
-const GET = 'Get Counts';
-const ASSIGN = 'Assign Customer';
-const MAP = 'Map Service';
-const PUSH = 'Push Billable';
+const { assign: ASSIGN, push: PUSH } = SYNC_NODES;
 const ALERT = 'Alert';
 const TABLE = 'mailprotector_gradient_memory';
 
@@ -44,27 +41,15 @@ function syncWorkflow(memory: Memory, extra: { assign?: INodeParameters } = {}):
 		memory === 'dataTable'
 			? (['gradientApi', 'mailprotectorGradientMemoryApi'] as const)
 			: (['gradientApi'] as const);
-	return chain([
-		{
-			name: GET,
-			type: 'mailprotectorGetCounts',
-			parameters: fast,
-			credentials: ['mailprotectorApi'],
-		},
-		{
-			name: ASSIGN,
-			type: 'gradientAssignCustomer',
+	return syncChain({
+		get: { parameters: fast, credentials: ['mailprotectorApi'] },
+		assign: {
 			parameters: { ...fast, ...withMemory, ...(extra.assign ?? {}) },
 			credentials: [...creds],
 		},
-		{ name: MAP, type: 'gradientMapService', parameters: fast, credentials: ['gradientApi'] },
-		{
-			name: PUSH,
-			type: 'gradientPushBillable',
-			parameters: { ...fast, ...withMemory },
-			credentials: [...creds],
-		},
-	]);
+		map: { parameters: fast, credentials: ['gradientApi'] },
+		push: { parameters: { ...fast, ...withMemory }, credentials: [...creds] },
+	});
 }
 
 interface World {
@@ -129,8 +114,6 @@ function victim(first: RunResult): { id: string; pairs: number } {
 	return { id, pairs: items.filter((i) => i.customerId === id).length };
 }
 
-const pairOf = (i: IDataObject) => `${String(i.customerId)}::${String(i.product)}`;
-
 describe('billing memory in an n8n data table (queue-mode workers start with empty static data)', () => {
 	it('run 2 on a fresh worker sees previousCount and zeroes a vanished customer', async () => {
 		const w = await startWorld();
@@ -139,7 +122,7 @@ describe('billing memory in an n8n data table (queue-mode workers start with emp
 		const expected = expectedCounts(w.dataset);
 		// Pushed, or Not Mapped for accounts the MSP has not mapped yet (those are not remembered).
 		expect(pushed(first).length + first.output(PUSH, 1).length).toBe(expected.length);
-		const before = new Map(pushed(first).map((i) => [pairOf(i), i.unitCount]));
+		const before = new Map(pushed(first).map((i) => [sourceOf(i), i.unitCount]));
 		// Remembered in the table, one row per accepted pair, not in static data.
 		expect(pairRows(w)).toHaveLength(before.size);
 		expect((first.staticData.global as IDataObject | undefined)?.[STATE_KEY]).toBeUndefined();
@@ -155,7 +138,7 @@ describe('billing memory in an n8n data table (queue-mode workers start with emp
 		// Every other pair knows what it had last time.
 		const again = items.filter((x) => x.status === 'pushed');
 		expect(again).toHaveLength(before.size - gone.pairs);
-		for (const i of again) expect(i.previousCount).toBe(before.get(pairOf(i)));
+		for (const i of again) expect(i.previousCount).toBe(before.get(sourceOf(i)));
 		expect(pairRows(w)).toHaveLength(before.size - gone.pairs);
 		expect(warnings(second)).toEqual([]);
 	});
@@ -243,7 +226,7 @@ describe('billing memory in an n8n data table (queue-mode workers start with emp
 			const v = JSON.parse(String(r.value)) as { customerId: string; products: string[] };
 			return `${v.customerId}::${v.products.join('+')}`;
 		});
-		expect(remembered.sort()).toEqual(accepted.map(pairOf).sort());
+		expect(remembered.sort()).toEqual(accepted.map(sourceOf).sort());
 	});
 });
 

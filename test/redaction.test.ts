@@ -3,16 +3,15 @@
  * (the keys, the Bearer value, the GRADIENT-TOKEN, URL-encoded or not) never gets them into an
  * error, a Failed item's reason, an execution hint or the PSA ticket made from that item.
  */
-import type { NodeExecutionHint } from 'n8n-workflow';
 
 import { GradientAlert } from '../nodes/GradientAlert/GradientAlert.node';
 import { GradientPushBillable } from '../nodes/GradientPushBillable/GradientPushBillable.node';
 import { MailprotectorGetCounts } from '../nodes/MailprotectorGetCounts/MailprotectorGetCounts.node';
 import type { GradientEmulator } from './emulators';
 import { smallDataset, startGradient, startMailprotector } from './emulators';
-import type { RunResult } from './harness/engine';
 import { runWorkflow } from './harness/engine';
-import { chain, connect, credentialsFor, nodeType } from './harness/fixtures';
+import { closeAfterEach } from './harness/closeAfterEach';
+import { chain, connect, credentialsFor, hintMessages, nodeType } from './harness/fixtures';
 import type { ProxiedRequest } from './harness/redirectProxy';
 import { startRedirectProxy } from './harness/redirectProxy';
 
@@ -50,15 +49,7 @@ function gradientEcho(req: ProxiedRequest): string {
 	return `invalid request for token ${token} (${encodeURIComponent(token)}, ${lowerHex(encodeURIComponent(token))}), vendor ${KEYS.vendorApiKey} ${encodeURIComponent(KEYS.vendorApiKey)}, partner ${KEYS.partnerApiKey}`;
 }
 
-const hintsOf = (result: RunResult, node: string): string[] =>
-	(
-		(result.run.data.resultData.runData[node]?.[0] as { hints?: NodeExecutionHint[] })?.hints ?? []
-	).map((h) => h.message);
-
-const open: Array<{ close(): Promise<void> }> = [];
-afterEach(async () => {
-	await Promise.all(open.splice(0).map(async (s) => await s.close()));
-});
+const open = closeAfterEach<{ close(): Promise<void> }>();
 
 describe('Push Billable -> Gradient Alert, Gradient echoing the secrets', () => {
 	let g: GradientEmulator;
@@ -131,8 +122,8 @@ describe('Push Billable -> Gradient Alert, Gradient echoing the secrets', () => 
 				'invalid request for token [redacted] ([redacted], [redacted]), vendor [redacted] [redacted], partner [redacted]',
 			);
 			expect(leaked(failed.map((i) => i.json))).toEqual([]);
-			expect(leaked(hintsOf(result, 'Push'))).toEqual([]);
-			expect(leaked(hintsOf(result, 'Alert'))).toEqual([]);
+			expect(leaked(hintMessages(result, 'Push'))).toEqual([]);
+			expect(leaked(hintMessages(result, 'Alert'))).toEqual([]);
 
 			// The ticket made from the Failed item carries the reason, redacted.
 			expect(g.state.tickets).toHaveLength(1);
@@ -184,6 +175,6 @@ describe('Get Counts, Mailprotector echoing the Bearer header', () => {
 		expect(leaked(result.error)).toEqual([]);
 		expect(leaked({ ...result.error, description: result.error?.description })).toEqual([]);
 		expect(leaked(result.run.data.resultData)).toEqual([]);
-		expect(leaked(hintsOf(result, 'Get Counts'))).toEqual([]);
+		expect(leaked(hintMessages(result, 'Get Counts'))).toEqual([]);
 	});
 });

@@ -3,7 +3,7 @@
  * credential's origin, a write is never reported done unless the API accepted it, and the items
  * land on the failure outputs with a reason that names where the redirect pointed.
  */
-import type { IDataObject, INodeExecutionData, NodeExecutionHint } from 'n8n-workflow';
+import type { IDataObject, INodeExecutionData } from 'n8n-workflow';
 
 import { GradientAssignCustomer } from '../nodes/GradientAssignCustomer/GradientAssignCustomer.node';
 import { GradientPushBillable } from '../nodes/GradientPushBillable/GradientPushBillable.node';
@@ -11,9 +11,9 @@ import { MailprotectorGetCounts } from '../nodes/MailprotectorGetCounts/Mailprot
 import { STATE_KEY } from '../nodes/shared/ledger';
 import type { GradientEmulator, MailprotectorEmulator } from './emulators';
 import { smallDataset, startGradient, startMailprotector } from './emulators';
-import type { RunResult } from './harness/engine';
 import { runWorkflow } from './harness/engine';
-import { chain, credentialsFor, nodeType, runGradientNode } from './harness/fixtures';
+import { closeAfterEach } from './harness/closeAfterEach';
+import { chain, credentialsFor, hintMessages, nodeType, runGradientNode } from './harness/fixtures';
 import { assertNoSecretsIn } from './harness/leaks';
 import type { RedirectProxy, TrapArrival } from './harness/redirectProxy';
 import { startRedirectProxy } from './harness/redirectProxy';
@@ -30,15 +30,7 @@ const ACCOUNTS = /^\/api\/vendor-api\/organization\/accounts$/;
 /** What reached the trap, headers left out of the failure text (they hold the keys). */
 const seen = (arrivals: TrapArrival[]) => arrivals.map((a) => `${a.method} ${a.path}`);
 
-const hintsOf = (result: RunResult, node: string): string[] =>
-	(
-		(result.run.data.resultData.runData[node]?.[0] as { hints?: NodeExecutionHint[] })?.hints ?? []
-	).map((h) => h.message);
-
-const open: Array<{ close(): Promise<void> }> = [];
-afterEach(async () => {
-	await Promise.all(open.splice(0).map(async (s) => await s.close()));
-});
+const open = closeAfterEach<{ close(): Promise<void> }>();
 
 async function proxy(upstream: string, rules: Parameters<typeof startRedirectProxy>[0]['rules']) {
 	const p = await startRedirectProxy({ upstream, rules });
@@ -157,7 +149,7 @@ describe('Assign Customer: a redirected bulk create', () => {
 			/^Creating Gradient account 2 failed: Gradient answered POST \/api\/vendor-api\/organization\/accounts with a redirect \(307\) to http:\/\/127\.0\.0\.1:\d+\/api\/vendor-api\/organization\/accounts; it was not followed/,
 		);
 		expect(g.state.findAccount('2')).toBeUndefined();
-		expect(hintsOf(result, 'Assign').join(' ')).toContain('Created 0 account(s)');
+		expect(hintMessages(result, 'Assign').join(' ')).toContain('Created 0 account(s)');
 		assertNoSecretsIn(result.run.data.resultData);
 	});
 });

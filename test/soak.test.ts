@@ -11,12 +11,7 @@
  * Each faulty run must account for every pair: pushed + not mapped + failed (with a reason)
  * + held = pairs in, and no push ever carries a number other than the oracle's.
  */
-import type {
-	IDataObject,
-	INodeExecutionData,
-	INodeParameters,
-	NodeExecutionHint,
-} from 'n8n-workflow';
+import type { IDataObject, INodeExecutionData, INodeParameters } from 'n8n-workflow';
 
 import { STATE_KEY } from '../nodes/shared/ledger';
 import type {
@@ -29,7 +24,16 @@ import type {
 import { expectedCounts, makeDataset, startGradient, startMailprotector } from './emulators';
 import type { RunResult, WorkflowJson } from './harness/engine';
 import { runWorkflow } from './harness/engine';
-import { chain, connect, credentialsFor, nodeType } from './harness/fixtures';
+import {
+	SYNC_NODES,
+	chain,
+	connect,
+	credentialsFor,
+	hintMessages,
+	nodeType,
+	sourceOf,
+	syncChain,
+} from './harness/fixtures';
 import { assertNoSecretsIn } from './harness/leaks';
 import { allNodeTypes } from './harness/nodeTypes';
 
@@ -38,10 +42,7 @@ const SEED = 4242;
 const HOUSE = 'msp-house';
 const HOUSE_NAME = 'MSP House Account';
 
-const GET = 'Get Counts';
-const ASSIGN = 'Assign Customer';
-const MAP = 'Map Service';
-const PUSH = 'Push Billable';
+const { get: GET, assign: ASSIGN, map: MAP, push: PUSH } = SYNC_NODES;
 
 /** Alert nodes on the failure outputs: [node name, category, from node, output index]. */
 const ALERTS: Array<[string, string, string, number]> = [
@@ -73,37 +74,29 @@ function alertParameters(category: string, retries: number): INodeParameters {
 }
 
 function syncWorkflow(retries: Retries): WorkflowJson {
-	const wf = chain([
-		{
-			name: GET,
-			type: 'mailprotectorGetCounts',
+	const wf = syncChain({
+		get: {
 			parameters: requestOptions(retries.mailprotector, { requestsPerSecond: 400, concurrency: 8 }),
 			credentials: ['mailprotectorApi'],
 			continueOnFail: true,
 		},
-		{
-			name: ASSIGN,
-			type: 'gradientAssignCustomer',
+		assign: {
 			// Small batches, so account creation meets the faults in several requests.
 			parameters: requestOptions(retries.gradient, { batchSize: 10 }),
 			credentials: ['gradientApi'],
 			continueOnFail: true,
 		},
-		{
-			name: MAP,
-			type: 'gradientMapService',
+		map: {
 			parameters: requestOptions(retries.gradient),
 			credentials: ['gradientApi'],
 			continueOnFail: true,
 		},
-		{
-			name: PUSH,
-			type: 'gradientPushBillable',
+		push: {
 			parameters: requestOptions(retries.push),
 			credentials: ['gradientApi'],
 			continueOnFail: true,
 		},
-	]);
+	});
 	ALERTS.forEach(([name, category, from, output], k) => {
 		wf.nodes.push({
 			id: `alert-${k}`,
@@ -128,16 +121,14 @@ interface Ending {
 	unitCount?: unknown;
 }
 
-const pairOf = (json: IDataObject) => `${String(json.customerId)}::${String(json.product)}`;
-
 /** Endings of this walk's pairs; `gone` pairs (zeroed, or a zero that failed) are not of this walk. */
 function endings(r: RunResult, gone: Set<string>): Ending[] {
 	const out: Ending[] = [];
 	const add = (items: INodeExecutionData[], where: Ending['where']) => {
 		for (const { json } of items) {
-			if (json.status === 'zeroed' || gone.has(pairOf(json))) continue;
+			if (json.status === 'zeroed' || gone.has(sourceOf(json))) continue;
 			out.push({
-				key: pairOf(json),
+				key: sourceOf(json),
 				where,
 				reason: typeof json.reason === 'string' ? json.reason : undefined,
 				unitCount: json.unitCount,
@@ -153,15 +144,9 @@ function endings(r: RunResult, gone: Set<string>): Ending[] {
 	return out;
 }
 
-const hintsOf = (r: RunResult, node: string): string[] =>
-	(
-		(r.run.data.resultData.runData[node]?.[0] as { hints?: NodeExecutionHint[] } | undefined)
-			?.hints ?? []
-	).map((h) => h.message);
-
 /** "... 253 Gradient API call(s), 59 retried, 24 rate-limited (429)." from Push's hint. */
 function pushStats(r: RunResult): { calls: number; retried: number; throttled: number } {
-	const line = hintsOf(r, PUSH).find((h) => /Gradient API call\(s\)/.test(h)) ?? '';
+	const line = hintMessages(r, PUSH).find((h) => /Gradient API call\(s\)/.test(h)) ?? '';
 	const m = /(\d+) Gradient API call\(s\), (\d+) retried, (\d+) rate-limited/.exec(line);
 	return m
 		? { calls: Number(m[1]), retried: Number(m[2]), throttled: Number(m[3]) }

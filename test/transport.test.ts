@@ -6,23 +6,18 @@ import type {
 	INodeExecutionData,
 	INodeType,
 	INodeTypeDescription,
-	NodeExecutionHint,
 } from 'n8n-workflow';
 
 import type { ApiName } from '../nodes/shared/errors';
 import { apiError } from '../nodes/shared/errors';
-import {
-	GRADIENT_DEFAULTS,
-	MAILPROTECTOR_DEFAULTS,
-	Transport,
-	backoffMs,
-	retryAfterMs,
-} from '../nodes/shared/transport';
+import { backoffMs, retryAfterMs } from '../nodes/shared/retry';
+import { GRADIENT_DEFAULTS, MAILPROTECTOR_DEFAULTS, Transport } from '../nodes/shared/transport';
 import type { Call, TransportSettings } from '../nodes/shared/transport';
 import { runWorkflow } from './harness/engine';
 import type { RunResult } from './harness/engine';
-import { chain, credentialsFor } from './harness/fixtures';
+import { chain, credentialsFor, hintMessages } from './harness/fixtures';
 import { TEST_GRADIENT_TOKEN, assertNoSecrets, assertNoSecretsIn } from './harness/leaks';
+import { nockOnly } from './harness/nockOnly';
 import { maxInWindow, startScriptedServer, unusedPort } from './harness/scriptedServer';
 import type { Script, ScriptedServer } from './harness/scriptedServer';
 import { startUntrustedTls } from './harness/untrustedTls';
@@ -179,28 +174,25 @@ async function probe(options: {
 	};
 }
 
+/** Scripted servers on 127.0.0.1 for one describe block; `closeAll` closes every one in `servers`. */
+function localServers() {
+	const servers: Array<{ close(): Promise<void> }> = [];
+	return {
+		servers,
+		async serve(script: Script): Promise<ScriptedServer> {
+			const server = await startScriptedServer(script);
+			servers.push(server);
+			return server;
+		},
+		async closeAll(): Promise<void> {
+			await Promise.all(servers.splice(0).map(async (server) => await server.close()));
+		},
+	};
+}
+
 describe('transport through the engine', () => {
-	const servers: ScriptedServer[] = [];
-
-	async function serve(script: Script): Promise<ScriptedServer> {
-		const server = await startScriptedServer(script);
-		servers.push(server);
-		return server;
-	}
-
-	beforeEach(() => {
-		nock.cleanAll();
-		nock.disableNetConnect();
-		nock.enableNetConnect('127.0.0.1');
-	});
-
-	afterEach(async () => {
-		await Promise.all(servers.splice(0).map(async (server) => await server.close()));
-		const pending = nock.pendingMocks();
-		nock.cleanAll();
-		nock.enableNetConnect();
-		expect(pending).toEqual([]);
-	});
+	const { serve, closeAll } = localServers();
+	nockOnly({ allowLocal: true, cleanup: closeAll });
 
 	it('sends the credential header and returns the JSON answer', async () => {
 		const server = await serve([{ status: 200, body: { data: { id: 'org-1' } } }]);
@@ -540,33 +532,10 @@ describe('(g) retryAfterMs and backoffMs', () => {
 });
 
 describe('transport: redirects, redaction, reachability, forgiving credentials', () => {
-	const servers: Array<{ close(): Promise<void> }> = [];
+	const { serve, servers, closeAll } = localServers();
+	nockOnly({ allowLocal: true, cleanup: closeAll });
 
-	async function serve(script: Script): Promise<ScriptedServer> {
-		const server = await startScriptedServer(script);
-		servers.push(server);
-		return server;
-	}
-
-	const hintsOf = (result: RunResult): string[] =>
-		(
-			(result.run.data.resultData.runData[PROBE_NAME]?.[0] as { hints?: NodeExecutionHint[] })
-				?.hints ?? []
-		).map((h) => h.message);
-
-	beforeEach(() => {
-		nock.cleanAll();
-		nock.disableNetConnect();
-		nock.enableNetConnect('127.0.0.1');
-	});
-
-	afterEach(async () => {
-		await Promise.all(servers.splice(0).map(async (server) => await server.close()));
-		const pending = nock.pendingMocks();
-		nock.cleanAll();
-		nock.enableNetConnect();
-		expect(pending).toEqual([]);
-	});
+	const hintsOf = (result: RunResult): string[] => hintMessages(result, PROBE_NAME);
 
 	describe('(h) a redirect is never followed', () => {
 		it.each([301, 302, 303, 307, 308])(

@@ -7,7 +7,8 @@ import { spawn } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
 
-import { freePort, parseRawOutput, watchMemory } from '../../test/e2e/n8n.mjs';
+import { parseRawOutput } from '../../test/e2e/n8n.mjs';
+import { freePort, watchMemory } from '../../test/e2e/processes.mjs';
 
 /** PIDs of `n8n execute` processes still running (so an interrupted bench can stop them). */
 export const running = new Set();

@@ -6,13 +6,8 @@
 // through the main's API (the README's advice for queue mode), unless memory: 'staticData'.
 import fs from 'node:fs';
 
-import {
-	N8n,
-	freePort,
-	installPackage,
-	makeUserFolder,
-	removeFolder,
-} from '../../test/e2e/n8n.mjs';
+import { N8n, installPackage, makeUserFolder, removeFolder } from '../../test/e2e/n8n.mjs';
+import { childrenOf, freePort } from '../../test/e2e/processes.mjs';
 import {
 	runViaWebhook,
 	startQueueServices,
@@ -32,19 +27,6 @@ function statusKb(pid, field) {
 	} catch {
 		return 0;
 	}
-}
-
-function childrenOf(pid) {
-	const out = [];
-	try {
-		for (const tid of fs.readdirSync(`/proc/${pid}/task`)) {
-			const text = fs.readFileSync(`/proc/${pid}/task/${tid}/children`, 'utf8').trim();
-			if (text) out.push(...text.split(/\s+/).map(Number));
-		}
-	} catch {
-		// gone
-	}
-	return out;
 }
 
 /** VmHWM of the worker and the sum over it and its descendants (its task runner). */

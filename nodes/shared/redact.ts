@@ -1,3 +1,8 @@
+import type { ICredentialDataDecryptedObject } from 'n8n-workflow';
+
+import { gradientToken } from '../../credentials/GradientApi.credentials';
+import { fieldText } from './text';
+
 /** What replaces a secret in any text the package emits. */
 export const REDACTED = '[redacted]';
 
@@ -89,4 +94,13 @@ export class Redactor {
 		}
 		return copy ?? value;
 	}
+}
+
+/** What a credential holds that must never be shown: its keys and the header values made of them. */
+export function secretsOf(type: string, data: ICredentialDataDecryptedObject): string[] {
+	// Mailprotector's key, and the n8n API key of the billing memory.
+	if (type !== 'gradientApi') return [fieldText(data.apiKey)];
+	const vendor = fieldText(data.vendorApiKey);
+	const partner = fieldText(data.partnerApiKey);
+	return [vendor, partner, gradientToken(vendor, partner)];
 }

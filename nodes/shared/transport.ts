@@ -1,7 +1,6 @@
 import { NodeOperationError, sleep } from 'n8n-workflow';
 import type {
 	IAdditionalCredentialOptions,
-	ICredentialDataDecryptedObject,
 	IDataObject,
 	IExecuteFunctions,
 	IHttpRequestMethods,
@@ -10,13 +9,13 @@ import type {
 	INode,
 } from 'n8n-workflow';
 
-import { gradientToken } from '../../credentials/GradientApi.credentials';
+import { apiMessage, lowerHeaders, redirectTarget } from './answers';
 import { BaseUrlError, readBaseUrl } from './baseUrl';
 import type { ApiName, CallFailure } from './errors';
 import { apiError } from './errors';
 import { Limiter, Pacer } from './pacing';
-import { Redactor } from './redact';
-import { fieldText } from './text';
+import { Redactor, secretsOf } from './redact';
+import { RETRY_CODES, RETRY_STATUS, backoffMs, networkCode, retryAfterMs } from './retry';
 
 export type RequestContext = IExecuteFunctions | ILoadOptionsFunctions;
 
@@ -84,81 +83,6 @@ export interface TransportStats {
 	calls: number;
 	retries: number;
 	throttled: number;
-}
-
-const RETRY_STATUS = new Set([429, 500, 502, 503, 504]);
-const RETRY_CODES = new Set([
-	'ECONNRESET',
-	'ETIMEDOUT',
-	'ECONNABORTED',
-	'ESOCKETTIMEDOUT',
-	'EPIPE',
-	'EAI_AGAIN',
-	'ERR_SOCKET_CONNECTION_TIMEOUT',
-]);
-
-/** Where a redirect points, as origin and path: its query or user part may hold a secret. */
-export function redirectTarget(location: unknown, from: string): string | undefined {
-	if (typeof location !== 'string' || !location.trim()) return undefined;
-	try {
-		const url = new URL(location.trim(), from);
-		return `${url.origin}${url.pathname}`;
-	} catch {
-		return undefined;
-	}
-}
-
-/** Retry-After as seconds or an HTTP date, in ms from now; undefined when absent or unreadable. */
-export function retryAfterMs(value: unknown, now = Date.now()): number | undefined {
-	if (typeof value !== 'string' && typeof value !== 'number') return undefined;
-	const text = String(value).trim();
-	if (/^\d+(\.\d+)?$/.test(text)) return Math.round(Number(text) * 1000);
-	const date = Date.parse(text);
-	return Number.isNaN(date) ? undefined : Math.max(0, date - now);
-}
-
-export function backoffMs(attempt: number, s: TransportSettings, random = Math.random): number {
-	const ceiling = Math.min(s.retryMaxMs, s.retryBaseMs * 2 ** attempt);
-	// Full jitter, but never less than half the step, so retries do not stampede back together.
-	return Math.round(ceiling / 2 + (random() * ceiling) / 2);
-}
-
-function apiMessage(body: unknown): string | undefined {
-	if (typeof body === 'string') return body.trim().slice(0, 300) || undefined;
-	if (!body || typeof body !== 'object') return undefined;
-	const b = body as { message?: unknown; error?: unknown };
-	const m = b.message ?? b.error;
-	if (Array.isArray(m)) return m.map(String).join('; ');
-	if (typeof m === 'string') return m;
-	if (m && typeof m === 'object' && typeof (m as { message?: unknown }).message === 'string') {
-		return (m as { message: string }).message;
-	}
-	return undefined;
-}
-
-function lowerHeaders(headers: unknown): Record<string, string> {
-	const out: Record<string, string> = {};
-	if (headers && typeof headers === 'object') {
-		for (const [k, v] of Object.entries(headers as Record<string, unknown>)) {
-			out[k.toLowerCase()] = Array.isArray(v) ? v.join(', ') : String(v);
-		}
-	}
-	return out;
-}
-
-// Node's connection codes (ECONNREFUSED, ERR_TLS_...) and OpenSSL's certificate verdicts.
-const CONNECTION_CODE =
-	/^(E[A-Z_]+|CERT_[A-Z_]+|UNABLE_TO_[A-Z_]+|DEPTH_ZERO_SELF_SIGNED_CERT|SELF_SIGNED_CERT_IN_CHAIN|HOSTNAME_MISMATCH)$/;
-
-function networkCode(error: unknown): string | undefined {
-	const e = error as { code?: unknown; cause?: { code?: unknown; cause?: { code?: unknown } } };
-	for (const code of [e?.cause?.code, e?.code, e?.cause?.cause?.code]) {
-		if (typeof code === 'string' && CONNECTION_CODE.test(code)) return code;
-	}
-	const text = String((error as Error)?.message ?? '');
-	if (/socket hang up/i.test(text)) return 'ECONNRESET';
-	if (/timeout/i.test(text)) return 'ETIMEDOUT';
-	return undefined;
 }
 
 /**
@@ -362,13 +286,4 @@ export class Transport {
 		}
 		throw apiError(this.ctx.getNode(), last, call.itemIndex, this.redactor);
 	}
-}
-
-/** What a credential holds that must never be shown: its keys and the header values made of them. */
-function secretsOf(type: string, data: ICredentialDataDecryptedObject): string[] {
-	// Mailprotector's key, and the n8n API key of the billing memory.
-	if (type !== 'gradientApi') return [fieldText(data.apiKey)];
-	const vendor = fieldText(data.vendorApiKey);
-	const partner = fieldText(data.partnerApiKey);
-	return [vendor, partner, gradientToken(vendor, partner)];
 }

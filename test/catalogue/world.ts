@@ -9,15 +9,14 @@ import type {
 	IDataObject,
 	INodeExecutionData,
 	INodeParameters,
-	NodeExecutionHint,
 } from 'n8n-workflow';
 
 import { gradientToken } from '../../credentials/GradientApi.credentials';
 import type { GradientEmulator, MailprotectorEmulator } from '../emulators';
 import { startGradient, startMailprotector, smallDataset } from '../emulators';
-import type { CredentialMap, RunResult, WorkflowJson } from '../harness/engine';
+import type { CredentialMap, WorkflowJson } from '../harness/engine';
 import { runWorkflow } from '../harness/engine';
-import { chain, credentialsFor } from '../harness/fixtures';
+import { chain, credentialsFor, hintMessages } from '../harness/fixtures';
 import { SECRETS } from '../harness/leaks';
 import { allNodeTypes } from '../harness/nodeTypes';
 import type { Arrival, ScriptStep, ScriptedServer } from '../harness/scriptedServer';
@@ -499,13 +498,6 @@ function workflowFor(
 
 const nodeTypes = { ...allNodeTypes(), [INJECT_TYPE]: new Inject() };
 
-function hintsOf(r: RunResult, node: string): string[] {
-	const task = r.run.data.resultData.runData[node]?.[0] as
-		| { hints?: NodeExecutionHint[] }
-		| undefined;
-	return (task?.hints ?? []).map((h) => h.message);
-}
-
 function errorOf(error: ExecutionError | undefined): Outcome['error'] {
 	if (!error) return undefined;
 	const e = error as ExecutionError & {
@@ -730,7 +722,7 @@ export async function runRow(setup: Setup, continueOnFail: boolean): Promise<Out
 		const outcome: Outcome = {
 			error: errorOf(r.nodeError(name)),
 			outputs: r.outputs(name),
-			hints: hintsOf(r, name),
+			hints: hintMessages(r, name),
 			countPosts: posts,
 			countAttempts: attempts,
 			items,
@@ -747,7 +739,7 @@ export async function runRow(setup: Setup, continueOnFail: boolean): Promise<Out
 		};
 		PRODUCED.push(outcome.produced, outcome.error, outcome.hints);
 		for (const key of DOWNSTREAM[setup.node]) {
-			PRODUCED.push(hintsOf(r, NODES[key].name));
+			PRODUCED.push(hintMessages(r, NODES[key].name));
 		}
 		return outcome;
 	} finally {

@@ -18,10 +18,10 @@
 import { spawn, spawnSync } from 'node:child_process';
 import fs from 'node:fs';
 import { createRequire } from 'node:module';
-import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { readText, stopProcessGroup, watchMemory } from './processes.mjs';
 import { cleanEnv } from './runtime.mjs';
 
 const here = path.dirname(fileURLToPath(import.meta.url));
@@ -51,82 +51,6 @@ export function makeUserFolder(prefix = 'mpg-n8n-') {
 export function removeFolder(dir) {
 	if (dir && dir.startsWith(os.tmpdir() + path.sep))
 		fs.rmSync(dir, { recursive: true, force: true });
-}
-
-/** A port nobody listens on right now (127.0.0.1). */
-export function freePort() {
-	return new Promise((resolve, reject) => {
-		const srv = net.createServer();
-		srv.unref();
-		srv.on('error', reject);
-		srv.listen(0, '127.0.0.1', () => {
-			const { port } = srv.address();
-			srv.close(() => resolve(port));
-		});
-	});
-}
-
-// ---------------------------------------------------------------------------------------------
-// Peak memory of a process and its descendants (the task runners), from /proc.
-
-function procStatus(pid) {
-	try {
-		const text = fs.readFileSync(`/proc/${pid}/status`, 'utf8');
-		const kb = (name) => Number(new RegExp(`^${name}:\\s+(\\d+) kB`, 'm').exec(text)?.[1] ?? 0);
-		return { hwm: kb('VmHWM'), rss: kb('VmRSS') };
-	} catch {
-		return undefined;
-	}
-}
-
-function childrenOf(pid) {
-	const out = [];
-	try {
-		for (const tid of fs.readdirSync(`/proc/${pid}/task`)) {
-			const text = fs.readFileSync(`/proc/${pid}/task/${tid}/children`, 'utf8').trim();
-			if (text) out.push(...text.split(/\s+/).map(Number));
-		}
-	} catch {
-		// the process is gone
-	}
-	return out;
-}
-
-/**
- * Polls /proc/<pid>/status. VmHWM is the kernel's own high-water mark of the resident set, so a
- * peak between two polls is still seen at the next one.
- * stop() -> { peakKb: the main process' VmHWM, treePeakKb: the largest sum of VmRSS of the
- * process and its descendants seen, perProcessPeakKb: pid -> VmHWM }.
- */
-export function watchMemory(pid, intervalMs = 100) {
-	const peaks = new Map();
-	let treePeakKb = 0;
-	const poll = () => {
-		const seen = [pid];
-		for (let i = 0; i < seen.length && seen.length < 64; i++) seen.push(...childrenOf(seen[i]));
-		let sum = 0;
-		for (const p of seen) {
-			const s = procStatus(p);
-			if (!s) continue;
-			sum += s.rss;
-			peaks.set(p, Math.max(peaks.get(p) ?? 0, s.hwm));
-		}
-		treePeakKb = Math.max(treePeakKb, sum);
-	};
-	poll();
-	const timer = setInterval(poll, intervalMs);
-	timer.unref();
-	return {
-		poll,
-		stop() {
-			clearInterval(timer);
-			return {
-				peakKb: peaks.get(pid) ?? 0,
-				treePeakKb,
-				perProcessPeakKb: Object.fromEntries(peaks),
-			};
-		},
-	};
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -456,21 +380,7 @@ export class N8n {
 		const s = this.server;
 		if (!s) return undefined;
 		this.server = undefined;
-		const done = new Promise((r) => {
-			if (s.child.exitCode !== null || s.child.signalCode !== null) r();
-			else s.child.once('exit', r);
-		});
-		const signal = (sig) => {
-			try {
-				process.kill(-s.pid, sig);
-			} catch {
-				// already gone
-			}
-		};
-		signal('SIGTERM');
-		const timer = setTimeout(() => signal('SIGKILL'), 15000);
-		await done;
-		clearTimeout(timer);
+		await stopProcessGroup(s.child, 15000);
 		const memory = s.memory.stop();
 		this.transcript.push({ args: ['start'], stdout: readText(s.logFile), stderr: '' });
 		this.log(`n8n: server pid ${s.pid} stopped`);
@@ -601,14 +511,6 @@ export class N8n {
 		const parts = this.transcript.map((t) => `${t.stdout}\n${t.stderr}`);
 		if (this.server) parts.push(readText(this.server.logFile));
 		return parts.join('\n');
-	}
-}
-
-function readText(file) {
-	try {
-		return fs.readFileSync(file, 'utf8');
-	} catch {
-		return '';
 	}
 }
 

@@ -20,20 +20,20 @@
 //
 // Prints `e2e-queue: N passed, N failed` last; exits 1 on any failure.
 // Env: MPG_E2E_QUEUE_CUSTOMERS (default 40), MPG_E2E_KEEP=1 keeps the temp folder.
-import crypto from 'node:crypto';
 import emulators from '../emulators/index.js';
+import { check, errorOf, finish, log, secret, short } from './checks.mjs';
 import { ensureRuntime } from './runtime.mjs';
 import {
 	N8n,
 	WORKFLOW_IDS,
 	emulatorCredentials,
-	freePort,
 	installPackage,
 	loadExample,
 	outputItems,
 	removeFolder,
 	makeUserFolder,
 } from './n8n.mjs';
+import { freePort } from './processes.mjs';
 import { runViaWebhook, startQueueServices, startWorker, workersOf } from './queue.mjs';
 import { withWebhookTrigger } from './webhookTrigger.mjs';
 
@@ -45,25 +45,7 @@ const HOUSE = { id: 'msp-house', name: 'MSP House Account' };
 const HOOK_PATH = 'mpg-nightly-sync-e2e';
 const PUSH = 'Gradient Push Billable';
 const started = Date.now();
-const results = [];
-const log = (line) => console.log(line);
 
-function check(name, ok, detail = '') {
-	results.push({ name, ok: Boolean(ok) });
-	log(`${ok ? 'ok  ' : 'FAIL'} ${name}${detail && !ok ? ` (${detail})` : ''}`);
-	return Boolean(ok);
-}
-
-function short(v) {
-	const s = JSON.stringify(v);
-	return s && s.length > 400 ? s.slice(0, 400) + '...' : s;
-}
-
-const secret = (prefix) => `${prefix}-${crypto.randomBytes(12).toString('hex')}`;
-const errorOf = (run) => {
-	const e = run?.data?.resultData?.error;
-	return e ? `${e.message} ${e.description ?? ''} (node ${e.node?.name ?? '?'})` : '';
-};
 const pairKey = (p) => `${p.customerId}|${p.product}`;
 
 let n8n;
@@ -383,7 +365,4 @@ try {
 }
 
 log(`total ${((Date.now() - started) / 1000).toFixed(1)} s`);
-const passed = results.filter((r) => r.ok).length;
-const failed = results.length - passed;
-console.log(`e2e-queue: ${passed} passed, ${failed} failed`);
-process.exit(failed ? 1 : 0);
+finish('e2e-queue');

@@ -10,7 +10,7 @@
 import { spawn } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
-import { freePort, watchMemory } from './n8n.mjs';
+import { freePort, readText, stopProcessGroup, watchMemory } from './processes.mjs';
 import { n8nQueueEnv, startPostgres, startRedis } from './services.mjs';
 
 const seconds = (ms) => (ms / 1000).toFixed(1) + ' s';
@@ -34,14 +34,6 @@ export async function startQueueServices(runtime, { log = console.log } = {}) {
 			await Promise.allSettled([redis.stop(), pg.stop()]);
 		},
 	};
-}
-
-function readText(file) {
-	try {
-		return fs.readFileSync(file, 'utf8');
-	} catch {
-		return '';
-	}
 }
 
 /**
@@ -88,18 +80,7 @@ export async function startWorker(
 		log: () => readText(logFile),
 		async stop() {
 			if (child.exitCode === null && child.signalCode === null) {
-				const gone = new Promise((r) => child.once('exit', r));
-				const signal = (sig) => {
-					try {
-						process.kill(-child.pid, sig);
-					} catch {
-						// already gone
-					}
-				};
-				signal('SIGTERM');
-				const timer = setTimeout(() => signal('SIGKILL'), 20000);
-				await gone;
-				clearTimeout(timer);
+				await stopProcessGroup(child, 20000);
 			}
 			n8n.log(`n8n: ${name} pid ${child.pid} stopped`);
 			return memory.stop();

@@ -9,31 +9,15 @@
 // from a hard-linked copy of the binaries in a folder that user can reach (/root is 0700).
 import { spawn, spawnSync } from 'node:child_process';
 import fs from 'node:fs';
-import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
 import { servicePaths } from './debs.mjs';
+import { freePort, readText } from './processes.mjs';
 
 const PG_USER = 'mpg-pg';
 
-function freePort() {
-	return new Promise((resolve, reject) => {
-		const srv = net.createServer();
-		srv.unref();
-		srv.on('error', reject);
-		srv.listen(0, '127.0.0.1', () => {
-			const { port } = srv.address();
-			srv.close(() => resolve(port));
-		});
-	});
-}
-
 function tail(file, n = 3000) {
-	try {
-		return fs.readFileSync(file, 'utf8').slice(-n);
-	} catch {
-		return '';
-	}
+	return readText(file).slice(-n);
 }
 
 /** Spawns a long-running service detached (own group), output to a log file. */

@@ -25,10 +25,10 @@
 // Prints `e2e: N passed, N failed` last; exits 1 on any failure.
 // Env: MPG_E2E_CUSTOMERS (default 120), MPG_E2E_KEEP=1 keeps the temp folder,
 // MPG_E2E_BROWSER=0 skips the browser, MPG_RUNTIME_DIR (see runtime.mjs).
-import crypto from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
 import emulators from '../emulators/index.js';
+import { check, eq, errorOf, finish, log, secret, short } from './checks.mjs';
 import { editorPages, ensureChromium, nightlyPages, takeScreenshots } from './browser.mjs';
 import { ensureRuntime } from './runtime.mjs';
 import {
@@ -36,7 +36,6 @@ import {
 	WORKFLOW_IDS,
 	cliCopy,
 	emulatorCredentials,
-	freePort,
 	installPackage,
 	loadExample,
 	makeUserFolder,
@@ -45,6 +44,7 @@ import {
 	removeFolder,
 	repoRoot,
 } from './n8n.mjs';
+import { freePort } from './processes.mjs';
 
 const {
 	startMailprotector,
@@ -60,8 +60,6 @@ const HOUSE = { id: 'msp-house', name: 'MSP House Account' };
 const NEW_CUSTOMER = 'Brand New Customer Ltd';
 const started = Date.now();
 const timings = [];
-const results = [];
-const log = (line) => console.log(line);
 const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
 
 function stage(name, t0) {
@@ -69,28 +67,6 @@ function stage(name, t0) {
 	timings.push([name, s]);
 	log(`--- ${name}: ${s.toFixed(1)} s`);
 }
-
-function check(name, ok, detail = '') {
-	results.push({ name, ok: Boolean(ok) });
-	log(`${ok ? 'ok  ' : 'FAIL'} ${name}${detail && !ok ? ` (${detail})` : ''}`);
-	return Boolean(ok);
-}
-
-function eq(name, actual, expected) {
-	const ok = JSON.stringify(actual) === JSON.stringify(expected);
-	return check(name, ok, `got ${short(actual)}, expected ${short(expected)}`);
-}
-
-function short(v) {
-	const s = JSON.stringify(v);
-	return s && s.length > 400 ? s.slice(0, 400) + '...' : s;
-}
-
-const secret = (prefix) => `${prefix}-${crypto.randomBytes(12).toString('hex')}`;
-const errorOf = (run) => {
-	const e = run?.data?.resultData?.error;
-	return e ? `${e.message} ${e.description ?? ''} (node ${e.node?.name ?? '?'})` : '';
-};
 
 let n8n;
 let userFolder;
@@ -721,7 +697,4 @@ function filesUnder(dir) {
 log('\ntimings:');
 for (const [name, s] of timings) log(`  ${name.padEnd(58)} ${s.toFixed(1).padStart(6)} s`);
 log(`  ${'total'.padEnd(58)} ${((Date.now() - started) / 1000).toFixed(1).padStart(6)} s`);
-const passed = results.filter((r) => r.ok).length;
-const failed = results.length - passed;
-console.log(`e2e: ${passed} passed, ${failed} failed`);
-process.exit(failed ? 1 : 0);
+finish('e2e');

@@ -4,7 +4,7 @@
  * (smallDataset + SMALL_EXPECTED), an independent count oracle (expectedCounts) and the
  * minimum number of calls of a complete walk (minimumCalls).
  *
- * Shapes follow /work/shared/reference/mailprotector-api.md §5.1 (ids are integers).
+ * Shapes follow docs/reference/mailprotector-api.md §5.1 (ids are integers).
  * The data set is a plain object of arrays, each ordered by id:
  *   { resellerId, seed, reseller, customers, domains, userGroups, services, users }
  * Relationships are read from the public fields only (domain.account.id, userGroup.domain.id,
@@ -309,8 +309,8 @@ const ref = (o) => ({ id: o.id, name: o.name });
  *   about 2 % of groups also carry the unknown 'Shield Advanced'.
  * - 1-10 non-alias users per group (User 76 %, Mailing List 8 %, Unlicensed 8 %, Discovered 8 %),
  *   plus an Alias for ~20 % of the Users (parent = that User, same group). ~10 users a customer.
- * - INFERRED (mailprotector-api.md §6.4 Recipe A risk, §10 q3): `user_count` on a group = the
- *   number of its users whose type is not Alias.
+ * - INFERRED (docs/reference/mailprotector-api.md §6.4 Recipe A risk, §10 q3): `user_count` on
+ *   a group = the number of its users whose type is not Alias.
  */
 function makeDataset({ customers = 60, seed = 1, resellerId = 1 } = {}) {
 	const rng = makeRng(Math.imul(seed, 2654435761) ^ Math.imul(resellerId, 40503)); // prefix-stable: the first N customers do not depend on `customers`

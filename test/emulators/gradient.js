@@ -1,7 +1,7 @@
 'use strict';
 /**
  * A stateful emulator of Gradient MSP's Synthesize vendor API, after
- * /work/shared/reference/gradient-synthesize-api.md §2-5. Plain Node `http`, no dependencies.
+ * docs/reference/gradient-synthesize-api.md §2-5. Plain Node `http`, no dependencies.
  *
  *   const g = await startGradient({ dataset });
  *   fetch(`${g.url}/api/vendor-api/organization`, { headers: { 'GRADIENT-TOKEN': g.token } })
@@ -81,7 +81,8 @@ const DEFAULT_OPTIONS = {
 	vendorApiKey: 'vk-test',
 	partnerApiKey: 'pk-test',
 	ratePerSecond: 100,
-	// INFERRED (gradient-synthesize-api.md §5.3, newer spec): accounts carry isMapped/mappingId.
+	// INFERRED (docs/reference/gradient-synthesize-api.md §5.3, newer spec): accounts carry
+	// isMapped/mappingId.
 	accountIsMappedField: true,
 	// INFERRED (§5.3, §9 #9): the create-accounts body may also be a single object.
 	acceptSingleAccount: false,

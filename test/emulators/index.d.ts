@@ -19,7 +19,7 @@ export function makeRng(seed?: number | string): Rng;
 export function seedOf(value: unknown): number;
 
 // ---------------------------------------------------------------------------------------------
-// Mailprotector data (shapes as mailprotector-api.md §5.1)
+// Mailprotector data (shapes as docs/reference/mailprotector-api.md §5.1)
 
 export interface Ref {
 	id: number;

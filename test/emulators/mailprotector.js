@@ -1,7 +1,7 @@
 'use strict';
 /**
  * A stateful emulator of the Mailprotector REST API (read side), after
- * /work/shared/reference/mailprotector-api.md §2-7. Plain Node `http`, no dependencies.
+ * docs/reference/mailprotector-api.md §2-7. Plain Node `http`, no dependencies.
  *
  *   const mp = await startMailprotector({ customers: 200 });
  *   fetch(`${mp.url}/api/v1/resellers/1/customers?page=2`, { headers: { authorization: 'Bearer mp-test-key' } })
@@ -20,8 +20,8 @@ const { takePageFault } = require('./faults');
 const DEFAULT_OPTIONS = {
 	apiKey: 'mp-test-key',
 	pageSize: 25,
-	// INFERRED (mailprotector-api.md §5.4): whether `per_page` is honoured is unverified; by
-	// default the server ignores it and always uses pageSize.
+	// INFERRED (docs/reference/mailprotector-api.md §5.4): whether `per_page` is honoured is
+	// unverified; by default the server ignores it and always uses pageSize.
 	honourPerPage: false,
 	maxPerPage: 100,
 	// INFERRED (§5.4): the X-Pagination header is reported by one source only, format unknown.

@@ -1,10 +1,4 @@
-import type {
-	IConnections,
-	IDataObject,
-	INodeCredentials,
-	INodeParameters,
-	IWorkflowSettings,
-} from 'n8n-workflow';
+import type { IDataObject, INodeCredentials, INodeParameters } from 'n8n-workflow';
 
 import type {
 	CredentialMap,
@@ -14,13 +8,14 @@ import type {
 	WorkflowNodeJson,
 } from './engine';
 import { runWorkflow } from './engine';
+import type { ChainWorkflowOptions } from './engineCore';
+import { chainWorkflow } from './engineCore';
 import { TEST_KEYS } from './leaks';
-import { START_NODE_TYPE } from './startNode';
+
+export { START_NODE_NAME, connect } from './engineCore';
 
 /** The npm package name: installed node types are `<PACKAGE>.<node name>`. */
 export const PACKAGE = 'n8n-nodes-mailprotector-gradient';
-
-export const START_NODE_NAME = 'Start';
 
 /** Credential references as workflow JSON holds them (fixed 16-character ids, as n8n import expects). */
 export const CREDENTIAL_REFS = {
@@ -47,13 +42,7 @@ export interface ChainNode {
 	continueOnFail?: boolean;
 }
 
-export interface ChainOptions {
-	/** The items the `Start` node emits (default one empty item). */
-	startItems?: IDataObject[];
-	id?: string;
-	name?: string;
-	settings?: IWorkflowSettings;
-}
+export type ChainOptions = ChainWorkflowOptions;
 
 function credentialRefs(credentials: ChainNode['credentials']): INodeCredentials | undefined {
 	if (!credentials) return undefined;
@@ -63,60 +52,52 @@ function credentialRefs(credentials: ChainNode['credentials']): INodeCredentials
 	return refs;
 }
 
-/** Adds a main connection `from`[outputIndex] -> `to`[inputIndex]. */
-export function connect(
-	workflow: WorkflowJson,
-	from: string,
-	to: string,
-	outputIndex = 0,
-	inputIndex = 0,
-): WorkflowJson {
-	const outputs = (workflow.connections[from] ??= { main: [] });
-	const main = (outputs.main ??= []);
-	while (main.length <= outputIndex) main.push([]);
-	const slot = (main[outputIndex] ??= []);
-	slot.push({ node: to, type: 'main', index: inputIndex });
-	return workflow;
-}
-
 /**
  * Workflow JSON: a `Start` node (test.start, emitting `startItems`) followed by `nodes`, each
  * node's output 0 wired to the next one's input.
  */
 export function chain(nodes: ChainNode[], options: ChainOptions = {}): WorkflowJson {
-	const start: WorkflowNodeJson = {
-		id: 'start',
-		name: START_NODE_NAME,
-		type: START_NODE_TYPE,
-		typeVersion: 1,
-		position: [0, 0],
-		parameters: { items: JSON.stringify(options.startItems ?? [{}]) },
-	};
-	const rest: WorkflowNodeJson[] = nodes.map((node, index) => {
-		const json: WorkflowNodeJson = {
-			id: `node-${index + 1}`,
+	const json = nodes.map((node): WorkflowNodeJson => {
+		const credentials = credentialRefs(node.credentials);
+		return {
 			name: node.name,
 			type: nodeType(node.type),
-			typeVersion: node.typeVersion ?? 1,
-			position: [(index + 1) * 220, 0],
-			parameters: node.parameters ?? {},
+			typeVersion: node.typeVersion,
+			parameters: node.parameters,
+			...(credentials ? { credentials } : {}),
+			...(node.continueOnFail ? { onError: 'continueRegularOutput' as const } : {}),
 		};
-		const credentials = credentialRefs(node.credentials);
-		if (credentials) json.credentials = credentials;
-		if (node.continueOnFail) json.onError = 'continueRegularOutput';
-		return json;
 	});
-	const workflow: WorkflowJson = {
-		id: options.id,
-		name: options.name ?? 'Harness chain',
-		nodes: [start, ...rest],
-		connections: {} as IConnections,
-		settings: { executionOrder: 'v1', ...(options.settings ?? {}) },
-	};
-	const all = workflow.nodes;
-	for (let i = 0; i + 1 < all.length; i++) connect(workflow, all[i].name, all[i + 1].name);
-	return workflow;
+	return chainWorkflow(json, options);
 }
+
+/** The names the sync chain's nodes have in syncChain (and in the examples). */
+export const SYNC_NODES = {
+	get: 'Get Counts',
+	assign: 'Assign Customer',
+	map: 'Map Service',
+	push: 'Push Billable',
+} as const;
+
+/** Get Counts -> Assign Customer -> Map Service -> Push Billable, each node with its own setup. */
+export function syncChain(
+	setup: Record<keyof typeof SYNC_NODES, Omit<ChainNode, 'name' | 'type'>>,
+	options: ChainOptions = {},
+): WorkflowJson {
+	return chain(
+		[
+			{ name: SYNC_NODES.get, type: 'mailprotectorGetCounts', ...setup.get },
+			{ name: SYNC_NODES.assign, type: 'gradientAssignCustomer', ...setup.assign },
+			{ name: SYNC_NODES.map, type: 'gradientMapService', ...setup.map },
+			{ name: SYNC_NODES.push, type: 'gradientPushBillable', ...setup.push },
+		],
+		options,
+	);
+}
+
+/** An item's source (customer, product) as the ledger writes it: `<customerId>::<product>`. */
+export const sourceOf = (json: IDataObject): string =>
+	`${String(json.customerId)}::${String(json.product)}`;
 
 export interface CredentialUrls {
 	mailprotectorUrl?: string;
@@ -182,4 +163,9 @@ export async function runGradientNode(o: SingleGradientNode): Promise<RunResult>
 		mode: 'cli',
 		staticData: o.staticData,
 	});
+}
+
+/** The messages of the hints a node's first run left ([] when none). */
+export function hintMessages(result: RunResult, nodeName: string): string[] {
+	return (result.run.data.resultData.runData[nodeName]?.[0]?.hints ?? []).map((h) => h.message);
 }

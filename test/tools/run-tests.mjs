@@ -1,7 +1,8 @@
 #!/usr/bin/env node
-// `npm test`: build, the contract check, every jest suite (unit, engine, emulator, soak,
-// bad-input catalogue), then the end-to-end runs in a real n8n: one instance (sync.e2e.mjs),
-// then queue mode (queue.e2e.mjs). Prints one closing line with the totals.
+// `npm test`: build, the contract check (test/tools/check-contract.mjs), every jest suite (unit,
+// engine, emulator, soak, bad-input catalogue), then the end-to-end runs in a real n8n: one
+// instance (sync.e2e.mjs), then queue mode (queue.e2e.mjs). Prints one closing line with the
+// totals.
 // MPG_SKIP_E2E=1 skips both real-n8n stages (local iteration only; CI runs them).
 import { spawn, spawnSync } from 'node:child_process';
 import fs from 'node:fs';
@@ -26,9 +27,13 @@ if (run('build', 'npm', ['run', 'build']) !== 0) {
 	process.exit(1);
 }
 
-const contract = path.join(root, '..', 'shared', 'tools', 'check-contract.mjs');
-if (fs.existsSync(contract)) {
-	if (run('contract', process.execPath, [contract]) === 0) passed++;
+// The in-repo copy always; the shared original too while it sits beside the package (CI), so a
+// fix made there is run before the copy is refreshed.
+const contracts = [['contract', path.join(root, 'test', 'tools', 'check-contract.mjs')]];
+const upstream = path.join(root, '..', 'shared', 'tools', 'check-contract.mjs');
+if (fs.existsSync(upstream)) contracts.push(['contract (shared)', upstream]);
+for (const [label, script] of contracts) {
+	if (run(label, process.execPath, [script]) === 0) passed++;
 	else failed++;
 }
 
