@@ -1,8 +1,7 @@
 import type { IDataObject } from 'n8n-workflow';
 
-import { sourceKey } from '../shared/walkStamp';
 import type { WalkStamp } from '../shared/walkStamp';
-import { walkOf } from '../shared/walkStamp';
+import { sourceKey, walkOf } from '../shared/walkStamp';
 
 /** Where Push reads each value from; every name can be changed in the node's Options. */
 export interface FieldNames {
