@@ -46,7 +46,7 @@ const HOOK_PATH = 'mpg-nightly-sync-e2e';
 const PUSH = 'Gradient Push Billable';
 const started = Date.now();
 
-const pairKey = (p) => `${p.customerId}|${p.product}`;
+const sourceKey = (p) => `${p.customerId}|${p.product}`;
 
 let n8n;
 let userFolder;
@@ -131,7 +131,7 @@ try {
 		return out;
 	}
 	const wrongCounts = (mapped) =>
-		mapped.filter((p) => countOf(p) !== p.count).map((p) => [pairKey(p), p.count, countOf(p)]);
+		mapped.filter((p) => countOf(p) !== p.count).map((p) => [sourceKey(p), p.count, countOf(p)]);
 	const ticketDuplicates = () => {
 		const seen = new Map();
 		for (const t of g.tickets) {
@@ -215,10 +215,10 @@ try {
 		)
 			mp.state.removeService(s.user_group.id, s.service_type);
 	}
-	const goneKey = pairKey(gone);
+	const goneKey = sourceKey(gone);
 	check(
 		`the vanished pair ${goneKey} is no longer in the Mailprotector oracle`,
-		!expectedCounts(mp.state.dataset).some((p) => pairKey(p) === goneKey),
+		!expectedCounts(mp.state.dataset).some((p) => sourceKey(p) === goneKey),
 	);
 	log(`vanished pair: customer ${gone.customerId}, product "${gone.product}" (was ${gone.count})`);
 
@@ -229,7 +229,7 @@ try {
 	check(
 		`run 2: the vanished pair ${goneKey} is zeroed (and nothing else)`,
 		zeroed2.length === 1 &&
-			pairKey(zeroed2[0]) === goneKey &&
+			sourceKey(zeroed2[0]) === goneKey &&
 			zeroed2[0].unitCount === 0 &&
 			zeroed2[0].previousCount === gone.count,
 		short(zeroed2),
@@ -249,7 +249,7 @@ try {
 
 	// ---- a pair grows by one user --------------------------------------------------------------
 	function grow(except) {
-		const pair = mappedPairs().find((p) => !except.includes(pairKey(p)));
+		const pair = mappedPairs().find((p) => !except.includes(sourceKey(p)));
 		const group = ds.userGroups.find(
 			(ug) =>
 				ds.services.some(
@@ -260,8 +260,8 @@ try {
 				),
 		);
 		mp.state.addUser({ groupId: group.id, type: 'User', name: `new.starter.${Date.now()}` });
-		const now = expectedCounts(mp.state.dataset).find((p) => pairKey(p) === pairKey(pair));
-		log(`grown pair: ${pairKey(pair)} ${pair.count} -> ${now.count}`);
+		const now = expectedCounts(mp.state.dataset).find((p) => sourceKey(p) === sourceKey(pair));
+		log(`grown pair: ${sourceKey(pair)} ${pair.count} -> ${now.count}`);
 		return { ...pair, before: pair.count, after: now.count };
 	}
 	const grown3 = grow([goneKey]);
@@ -269,13 +269,13 @@ try {
 	// ---- run 3 -------------------------------------------------------------------------------
 	const r3 = await webhookRun('run 3 (webhook)');
 	const p3 = pushed(r3);
-	const g3 = p3.find((a) => pairKey(a) === pairKey(grown3));
+	const g3 = p3.find((a) => sourceKey(a) === sourceKey(grown3));
 	check(
-		`run 3: the grown pair ${pairKey(grown3)} pushed ${grown3.after} with previousCount ${grown3.before}, change +1`,
+		`run 3: the grown pair ${sourceKey(grown3)} pushed ${grown3.after} with previousCount ${grown3.before}, change +1`,
 		g3?.unitCount === grown3.after && g3.previousCount === grown3.before && g3.change === 1,
 		short(g3),
 	);
-	const rest3 = p3.filter((a) => pairKey(a) !== pairKey(grown3) && pairKey(a) !== goneKey);
+	const rest3 = p3.filter((a) => sourceKey(a) !== sourceKey(grown3) && sourceKey(a) !== goneKey);
 	check(
 		'run 3: every other pair reported with previousCount = its count, change 0',
 		rest3.length === m1.length - 2 &&
@@ -289,7 +289,7 @@ try {
 	noDuplicates('run 3');
 
 	// ---- the editor runs it ------------------------------------------------------------------
-	const grownE = grow([goneKey, pairKey(grown3)]);
+	const grownE = grow([goneKey, sourceKey(grown3)]);
 	const tE = Date.now();
 	const editorId = await n8n.runManually(WORKFLOW_IDS.nightly, 'Run Now', h);
 	known.add(editorId);
@@ -300,18 +300,18 @@ try {
 			`${byE.join(', ') || 'the main'} in ${((Date.now() - tE) / 1000).toFixed(1)} s`,
 	);
 	if (errorOf(rE.run)) log(`    run error: ${errorOf(rE.run)}`);
-	const gE = pushed(rE).find((a) => pairKey(a) === pairKey(grownE));
+	const gE = pushed(rE).find((a) => sourceKey(a) === sourceKey(grownE));
 	check(
-		`editor run: success, pushed ${pairKey(grownE)} = ${grownE.after}`,
+		`editor run: success, pushed ${sourceKey(grownE)} = ${grownE.after}`,
 		rE.status === 'success' && gE?.unitCount === grownE.after && countOf(grownE) === grownE.after,
 		`${rE.status} ${short(gE)}`,
 	);
 
 	// ---- run 4: remembers the editor's push ------------------------------------------------------
 	const r4 = await webhookRun('run 4 (webhook)');
-	const g4 = pushed(r4).find((a) => pairKey(a) === pairKey(grownE));
+	const g4 = pushed(r4).find((a) => sourceKey(a) === sourceKey(grownE));
 	check(
-		`run 4: sees the editor run's push of ${pairKey(grownE)} (previousCount ${grownE.after}, change 0)`,
+		`run 4: sees the editor run's push of ${sourceKey(grownE)} (previousCount ${grownE.after}, change 0)`,
 		g4?.previousCount === grownE.after && g4.change === 0,
 		short(g4),
 	);
@@ -342,7 +342,7 @@ try {
 	);
 	log(
 		`  vanished pair: customer ${gone.customerId}, "${gone.product}" (was ${gone.count}): ` +
-			(zeroed2.some((a) => pairKey(a) === goneKey) ? 'zeroed in run 2' : 'NOT zeroed in run 2'),
+			(zeroed2.some((a) => sourceKey(a) === goneKey) ? 'zeroed in run 2' : 'NOT zeroed in run 2'),
 	);
 
 	// ---- no key in anything n8n printed (main and worker logs, CLI output) --------------------

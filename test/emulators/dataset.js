@@ -478,7 +478,7 @@ function makeDataset({ customers = 60, seed = 1, resellerId = 1 } = {}) {
 // ---------------------------------------------------------------------------------------------
 // The count oracle
 
-/** Known product names: bundles before Bracket, longest first (DESIGN.md, Names and matching). */
+/** Known product names: bundles before Bracket, longest first (docs/design.md, Names and matching). */
 const KNOWN_PRODUCTS = [
 	'ContinuityBundle',
 	'BracketBundle',
@@ -556,7 +556,7 @@ function expectedCounts(
 // ---------------------------------------------------------------------------------------------
 // The minimum number of calls of a complete walk
 
-/** Calls to read a list of n items when the page size is unknown (see the brief / DESIGN.md). */
+/** Calls to read a list of n items when the page size is unknown (docs/design.md). */
 function listCost(n, pageSize) {
 	if (n === 0) return 1;
 	const pages = Math.ceil(n / pageSize);
