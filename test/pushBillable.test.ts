@@ -10,7 +10,7 @@ import { parseApprovals } from '../nodes/GradientPushBillable/approvals';
 import { guardReason } from '../nodes/GradientPushBillable/guard';
 import type { PlanSettings } from '../nodes/GradientPushBillable/plan';
 import { planPush } from '../nodes/GradientPushBillable/plan';
-import { DEFAULT_FIELDS, readCount, readItem } from '../nodes/GradientPushBillable/read';
+import { DEFAULT_FIELDS, readCount, readItem } from '../nodes/GradientPushBillable/readItems';
 import type { CountClient } from '../nodes/GradientPushBillable/run';
 import { runPlan } from '../nodes/GradientPushBillable/run';
 import { apiError } from '../nodes/shared/errors';

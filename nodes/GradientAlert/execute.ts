@@ -1,18 +1,13 @@
-import type {
-	IDataObject,
-	IExecuteFunctions,
-	INodeExecutionData,
-	IPairedItemData,
-} from 'n8n-workflow';
+import type { IDataObject, IExecuteFunctions, INodeExecutionData } from 'n8n-workflow';
 
 import { asNodeError, reasonOf, stopsTheRun } from '../shared/errors';
 import { GradientClient } from '../shared/gradient/client';
 import { ledgerChanges } from '../shared/memory/changes';
 import { openOrganization } from '../shared/memory/organization';
-import { requestSettings } from '../shared/options';
+import { numberOption, pairedWith, requestSettings } from '../shared/options';
 import { mapConcurrent } from '../shared/pacing';
 import type { Planned } from './plan';
-import { numberOption, planTickets } from './plan';
+import { planTickets } from './plan';
 import { alertOutcomeUnknown, alreadySent, mayHaveBeenSentReason, pruneAlerts } from './sent';
 import type { TicketOutcome } from './wait';
 import { waitForTicket } from './wait';
@@ -23,10 +18,6 @@ interface Sent {
 	messageId: string | null;
 	ticket?: TicketOutcome;
 	reason?: string;
-}
-
-function paired(items: number[]): IPairedItemData | IPairedItemData[] {
-	return items.length === 1 ? { item: items[0] } : items.map((item) => ({ item }));
 }
 
 /** Plans the tickets (one per item, or one per run and category), sends each once, remembers them. */
@@ -48,7 +39,7 @@ export async function sendAlerts(this: IExecuteFunctions): Promise<INodeExecutio
 		for (const p of planned) {
 			output.push({
 				json: { ...p.base, alertId: p.alert.alertId, alertStatus: 'failed', reason: opened.reason },
-				pairedItem: paired(p.items),
+				pairedItem: pairedWith(p.items),
 			});
 		}
 		return [output];
@@ -149,7 +140,7 @@ export async function sendAlerts(this: IExecuteFunctions): Promise<INodeExecutio
 					alertStatus: 'failed',
 					reason: reasonOf(r),
 				},
-				pairedItem: paired(p.items),
+				pairedItem: pairedWith(p.items),
 			});
 			continue;
 		}
@@ -169,7 +160,7 @@ export async function sendAlerts(this: IExecuteFunctions): Promise<INodeExecutio
 						}
 					: {}),
 			},
-			pairedItem: paired(p.items),
+			pairedItem: pairedWith(p.items),
 		});
 	}
 	const statusCount = (status: Sent['alertStatus']) =>

@@ -3,6 +3,7 @@ import type { IDataObject, IExecuteFunctions, INodeExecutionData } from 'n8n-wor
 
 import { inputError, reasonOf } from '../shared/errors';
 import type { NewAlert } from '../shared/gradient/client';
+import { numberOption } from '../shared/options';
 import { fieldText } from '../shared/text';
 import { alertIdFor } from './sent';
 import type { SummaryCategory } from './summary';
@@ -21,11 +22,6 @@ export interface Planned {
 	alert: NewAlert;
 	/** What the output item starts from. */
 	base: IDataObject;
-}
-
-/** A number option, or its default when unset. */
-export function numberOption(options: IDataObject, name: string, fallback: number): number {
-	return typeof options[name] === 'number' ? (options[name] as number) : fallback;
 }
 
 /** A whole number from min to max (numeric text too), or undefined. */

@@ -2,7 +2,7 @@
  * The shapes of Assign Customer's account plan: what a customer brings, what Gradient has, and
  * what the plan decides for each customer. Shared by plan.ts and adopt.ts.
  */
-import type { AssignMemory } from '../shared/ledgerState';
+import type { AssignMemory } from '../shared/memory/assignMemory';
 
 export interface CustomerInput {
 	customerId: string;

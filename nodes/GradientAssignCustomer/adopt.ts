@@ -2,7 +2,7 @@
  * Adoption by name for Assign Customer: pure. Which existing account (made by someone else) a
  * customer may take as its own, and why not when it already is another customer's.
  */
-import type { AdoptedEntry, AssignMemory } from '../shared/ledgerState';
+import type { AdoptedEntry, AssignMemory } from '../shared/memory/assignMemory';
 import type { CustomerInput, CustomerPlan, ExistingAccount } from './accounts';
 import { mappedOf } from './accounts';
 

@@ -3,7 +3,7 @@
  * accounts, the overrides and what earlier runs remembered, it decides which accounts to create,
  * which to rename, and which account each customer uses. Nothing here talks to an API.
  */
-import type { AlignedEntry, AssignMemory } from '../shared/ledgerState';
+import type { AlignedEntry, AssignMemory } from '../shared/memory/assignMemory';
 import type {
 	AccountPlan,
 	AccountRename,

@@ -1,7 +1,7 @@
 import type { OrgState } from '../shared/ledger';
 import { approvalOf } from './approvals';
 import type { PlanSettings, PlannedPair } from './plan';
-import { round } from './read';
+import { round } from './readItems';
 import { tooManyZeroes } from './zeroing';
 
 export interface GuardSettings {

@@ -1,7 +1,7 @@
 import type { IDataObject } from 'n8n-workflow';
 
 import type { ItemFailure } from './plan';
-import { round } from './read';
+import { round } from './readItems';
 import type { PairOutcome, PairResult } from './run';
 
 /** The audit fields every output item carries (the Pushed output carries exactly these). */

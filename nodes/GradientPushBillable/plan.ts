@@ -4,8 +4,8 @@ import { sourceKey } from '../shared/walkStamp';
 import type { Approval, Approvals } from './approvals';
 import type { GuardSettings } from './guard';
 import { guardChanges, guardZeroes } from './guard';
-import type { ItemValues, ReadItem, Refusal } from './read';
-import { refusals, round, unique, valuesOf } from './read';
+import type { ItemValues, ReadItem, Refusal } from './readItems';
+import { refusals, round, unique, valuesOf } from './readItems';
 import { checkZeroing, planZeroes } from './zeroing';
 
 export interface PlanSettings {

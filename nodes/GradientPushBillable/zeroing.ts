@@ -2,7 +2,7 @@ import type { LedgerHealth, LedgerPair, OrgState } from '../shared/ledger';
 import { sourcesOf, splitLedgerKey, splitSource } from '../shared/ledger';
 import type { WalkStamp } from '../shared/walkStamp';
 import type { PlannedPair } from './plan';
-import { unique } from './read';
+import { unique } from './readItems';
 import type { SeenItem, WalkSeen, WalkSummary } from './walkSummary';
 import { summarizeWalks, walkVerdict } from './walkSummary';
 

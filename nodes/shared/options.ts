@@ -1,4 +1,4 @@
-import type { IDataObject, INodeProperties } from 'n8n-workflow';
+import type { IDataObject, INodeProperties, IPairedItemData } from 'n8n-workflow';
 
 import type { TransportSettings } from './transport';
 
@@ -55,4 +55,15 @@ export function requestSettings(options: IDataObject): Partial<TransportSettings
 		if (typeof value === 'number' && Number.isFinite(value)) out[key] = value;
 	}
 	return out;
+}
+
+/** A number option, or its default when unset (or not a finite number). */
+export function numberOption(options: IDataObject, name: string, fallback: number): number {
+	const value = options[name];
+	return typeof value === 'number' && Number.isFinite(value) ? value : fallback;
+}
+
+/** The pairedItem of an output item made from these input items. */
+export function pairedWith(items: number[]): IPairedItemData | IPairedItemData[] {
+	return items.length === 1 ? { item: items[0] } : items.map((item) => ({ item }));
 }

@@ -21,7 +21,7 @@ import { createRequire } from 'node:module';
 import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { readText, stopProcessGroup, watchMemory } from './processes.mjs';
+import { freePort, readText, stopProcessGroup, watchMemory } from './processes.mjs';
 import { cleanEnv } from './runtime.mjs';
 
 const here = path.dirname(fileURLToPath(import.meta.url));

@@ -2,7 +2,7 @@ import type { IDataObject } from 'n8n-workflow';
 
 import type { OrgState } from '../ledger';
 import { LEDGER_VERSION } from '../ledger';
-import type { AssignMemory } from '../ledgerState';
+import type { AssignMemory } from './assignMemory';
 
 /**
  * One entry of the billing memory, as the stores keep it: a ledger pair, a held pair, a sent

@@ -1,7 +1,7 @@
 import type { IDataObject, IExecuteFunctions } from 'n8n-workflow';
 
 import { STATE_KEY, readOrgState, writeOrgState } from '../ledger';
-import { readAssignMemory, writeAssignMemory } from '../ledgerState';
+import { readAssignMemory, writeAssignMemory } from './assignMemory';
 import type { MemoryChange } from './changes';
 import { applyChanges } from './changes';
 import type { MemoryStore } from './store';

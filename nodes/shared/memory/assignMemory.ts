@@ -5,7 +5,7 @@
  */
 import type { IDataObject } from 'n8n-workflow';
 
-import { STATE_KEY } from './ledger';
+import { STATE_KEY } from '../ledger';
 
 /** An account renamed to a PSA client's spelling, kept while the customer's name is unchanged. */
 export interface AlignedEntry {
