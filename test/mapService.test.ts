@@ -1,4 +1,4 @@
-import { readTable } from '../nodes/GradientMapService/execute';
+import { readTable } from '../nodes/GradientMapService/parameters';
 import type { IDataObject, INodeExecutionData } from 'n8n-workflow';
 
 import { GradientAssignCustomer } from '../nodes/GradientAssignCustomer/GradientAssignCustomer.node';
