@@ -10,7 +10,7 @@ import type {
 
 import { MailprotectorApi } from '../credentials/MailprotectorApi.credentials';
 import { MailprotectorGetCounts } from '../nodes/MailprotectorGetCounts/MailprotectorGetCounts.node';
-import type { GetCountsWalk } from '../nodes/MailprotectorGetCounts/execute';
+import type { GetCountsWalk } from '../nodes/MailprotectorGetCounts/counts';
 import type { MailprotectorEmulator, MpDataset } from './emulators';
 import {
 	SMALL_EXPECTED,

@@ -7,7 +7,7 @@
  */
 import type { IDataObject, INodeExecutionData } from 'n8n-workflow';
 
-import type { GetCountsWalk } from '../nodes/MailprotectorGetCounts/execute';
+import type { GetCountsWalk } from '../nodes/MailprotectorGetCounts/counts';
 import type { GradientEmulator, MailprotectorEmulator, MpDataset, PageFault } from './emulators';
 import { expectedCounts, makeDataset, startGradient, startMailprotector } from './emulators';
 import type { RunResult } from './harness/engine';
