@@ -9,7 +9,7 @@ import { NodeApiError } from 'n8n-workflow';
 import { GradientApi } from '../credentials/GradientApi.credentials';
 import { GradientAlert } from '../nodes/GradientAlert/GradientAlert.node';
 import { summaryLine } from '../nodes/GradientAlert/lines';
-import { alertIdFor, alreadySent, pruneAlerts } from '../nodes/GradientAlert/sent';
+import { alertIdFor, alreadySent, pruneAlerts } from '../nodes/GradientAlert/sentAlerts';
 import { summaryTicket } from '../nodes/GradientAlert/summary';
 import type { TicketStatusClient } from '../nodes/GradientAlert/wait';
 import { waitForTicket } from '../nodes/GradientAlert/wait';

@@ -1,24 +1,14 @@
 import type { IDataObject, IExecuteFunctions, INodeExecutionData } from 'n8n-workflow';
 
-import { asNodeError, reasonOf, stopsTheRun } from '../shared/errors';
+import { asNodeError } from '../shared/errors';
 import { GradientClient } from '../shared/gradient/client';
 import { ledgerChanges } from '../shared/memory/changes';
 import { openOrganization } from '../shared/memory/organization';
-import { numberOption, pairedWith, requestSettings } from '../shared/options';
-import { mapConcurrent } from '../shared/pacing';
-import type { Planned } from './plan';
+import { numberOption, requestSettings } from '../shared/options';
 import { planTickets } from './plan';
-import { alertOutcomeUnknown, alreadySent, mayHaveBeenSentReason, pruneAlerts } from './sent';
-import type { TicketOutcome } from './wait';
-import { waitForTicket } from './wait';
-
-interface Sent {
-	/** may_have_been_sent: the POST may have reached Gradient but its answer was lost. */
-	alertStatus: 'sent' | 'already_sent' | 'may_have_been_sent';
-	messageId: string | null;
-	ticket?: TicketOutcome;
-	reason?: string;
-}
+import type { Sent } from './tickets';
+import { sendTickets, ticketItem } from './tickets';
+import { pruneAlerts } from './sentAlerts';
 
 /** Plans the tickets (one per item, or one per run and category), sends each once, remembers them. */
 export async function sendAlerts(this: IExecuteFunctions): Promise<INodeExecutionData[][]> {
@@ -36,82 +26,22 @@ export async function sendAlerts(this: IExecuteFunctions): Promise<INodeExecutio
 	const opened = await openOrganization(this, client);
 	if ('reason' in opened) {
 		// Nothing can be sent without the organization: every ticket gets this one reason.
-		for (const p of planned) {
-			output.push({
-				json: { ...p.base, alertId: p.alert.alertId, alertStatus: 'failed', reason: opened.reason },
-				pairedItem: pairedWith(p.items),
-			});
-		}
+		for (const p of planned) output.push(ticketItem(p, new Error(opened.reason)));
 		return [output];
 	}
 	const { memory } = opened;
 	const { state } = memory.ledger;
 	const now = Date.now();
 	const alerts = pruneAlerts(state.alerts, now, rememberDays);
-	const sendAgain = options.sendAgain === true;
-	const firstOf = new Map<string, Planned>();
-	for (const p of planned) if (!firstOf.has(p.alert.alertId)) firstOf.set(p.alert.alertId, p);
-
-	const rememberedNow = new Set<string>();
-	let stopped: Error | undefined;
-	const results = await mapConcurrent(
-		planned,
-		client.concurrency,
-		async (p): Promise<Sent | Error> => {
-			const earlier = alreadySent(alerts, p.alert.alertId, now, rememberDays);
-			if ((earlier && !sendAgain) || firstOf.get(p.alert.alertId) !== p) {
-				return { alertStatus: 'already_sent', messageId: earlier?.messageId ?? null };
-			}
-			if (stopped) return stopped;
-			try {
-				const created = await client.createAlert(p.accountId, p.alert, p.items[0]);
-				const messageId = created.messageId ?? null;
-				const sent: Sent = { alertStatus: 'sent', messageId };
-				if (options.waitForTicket === true && messageId) {
-					sent.ticket = await waitForTicket(client, messageId, {
-						timeoutMs: num('waitSeconds', 60) * 1000,
-						intervalMs: num('pollSeconds', 5) * 1000,
-						itemIndex: p.items[0],
-					});
-				}
-				// A ticket that failed is forgotten, so the next run tries it again.
-				if (sent.ticket?.ticketStatus !== 'failed') {
-					alerts[p.alert.alertId] = {
-						at: new Date().toISOString(),
-						accountId: p.accountId,
-						messageId,
-						title: p.alert.title,
-					};
-					// Remembered at once: a run that dies later does not open this ticket again.
-					rememberedNow.add(p.alert.alertId);
-					await memory.record([
-						{ kind: 'alert', key: p.alert.alertId, value: { ...alerts[p.alert.alertId] } },
-					]);
-				}
-				return sent;
-			} catch (error) {
-				if (alertOutcomeUnknown(error)) {
-					// Never sent blindly again: remembered, so the next run does not duplicate it either.
-					alerts[p.alert.alertId] = {
-						at: new Date().toISOString(),
-						accountId: p.accountId,
-						messageId: null,
-						title: p.alert.title,
-					};
-					return {
-						alertStatus: 'may_have_been_sent',
-						messageId: null,
-						reason: mayHaveBeenSentReason(error, p.alert.title, p.alert.alertId),
-					};
-				}
-				if (stopsTheRun(error) && !stopped) {
-					stopped = error as Error;
-					client.halt(stopped);
-				}
-				return asNodeError(node, error, p.items[0]);
-			}
-		},
-	);
+	const { results, rememberedNow } = await sendTickets(client, memory, planned, alerts, {
+		now,
+		rememberDays,
+		sendAgain: options.sendAgain === true,
+		wait:
+			options.waitForTicket === true
+				? { timeoutMs: num('waitSeconds', 60) * 1000, intervalMs: num('pollSeconds', 5) * 1000 }
+				: undefined,
+	});
 
 	// The rest (pruned entries) per entry; alerts another run remembered meanwhile are kept.
 	await memory.record(
@@ -129,39 +59,11 @@ export async function sendAlerts(this: IExecuteFunctions): Promise<INodeExecutio
 	}
 
 	for (let k = 0; k < planned.length; k++) {
-		const p = planned[k];
 		const r = results[k];
-		if (r instanceof Error) {
-			if (!this.continueOnFail()) throw asNodeError(node, r, p.items[0]);
-			output.push({
-				json: {
-					...p.base,
-					alertId: p.alert.alertId,
-					alertStatus: 'failed',
-					reason: reasonOf(r),
-				},
-				pairedItem: pairedWith(p.items),
-			});
-			continue;
+		if (r instanceof Error && !this.continueOnFail()) {
+			throw asNodeError(node, r, planned[k].items[0]);
 		}
-		output.push({
-			json: {
-				...p.base,
-				alertId: p.alert.alertId,
-				alertStatus: r.alertStatus,
-				messageId: r.messageId,
-				...(r.reason ? { reason: r.reason } : {}),
-				...(r.ticket
-					? {
-							ticketStatus: r.ticket.ticketStatus,
-							ticketId: r.ticket.ticketId,
-							ticketMessage: r.ticket.ticketMessage,
-							ticketErrors: r.ticket.ticketErrors,
-						}
-					: {}),
-			},
-			pairedItem: pairedWith(p.items),
-		});
+		output.push(ticketItem(planned[k], r));
 	}
 	const statusCount = (status: Sent['alertStatus']) =>
 		results.filter((r) => !(r instanceof Error) && r.alertStatus === status).length;

@@ -5,7 +5,7 @@ import { inputError, reasonOf } from '../shared/errors';
 import type { NewAlert } from '../shared/gradient/client';
 import { numberOption } from '../shared/options';
 import { fieldText } from '../shared/text';
-import { alertIdFor } from './sent';
+import { alertIdFor } from './sentAlerts';
 import type { SummaryCategory } from './summary';
 import {
 	AUDIT_TABLE,

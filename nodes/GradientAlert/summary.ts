@@ -2,7 +2,7 @@ import type { IDataObject } from 'n8n-workflow';
 
 import { displayText } from '../shared/text';
 import { groupText, groupsOf } from './lines';
-import { alertIdFor } from './sent';
+import { alertIdFor } from './sentAlerts';
 
 /**
  * The run summary tickets. Gradient can only ticket a mapped account, so alerts about the run
