@@ -12,6 +12,15 @@ import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 
+/** The package's five nodes, as the node picker lists them. */
+const ALL_NODES = [
+	'Mailprotector Get Counts',
+	'Gradient Assign Customer',
+	'Gradient Map Service',
+	'Gradient Push Billable',
+	'Gradient Alert',
+];
+
 const self = fileURLToPath(import.meta.url);
 export const CHROMIUM = '/usr/bin/chromium';
 
@@ -157,13 +166,7 @@ export function editorPages(workflow, ids, dir) {
 			path: `/workflow/${workflow.id}`,
 			actions: search('Synthesize'),
 			within: creator,
-			expect: [
-				'Mailprotector Get Counts',
-				'Gradient Assign Customer',
-				'Gradient Map Service',
-				'Gradient Push Billable',
-				'Gradient Alert',
-			],
+			expect: ALL_NODES,
 			file: path.join(dir, 'node-picker-synthesize.jpg'),
 		},
 		{
@@ -171,13 +174,7 @@ export function editorPages(workflow, ids, dir) {
 			path: `/workflow/${workflow.id}`,
 			actions: search('licence'),
 			within: creator,
-			expect: [
-				'Mailprotector Get Counts',
-				'Gradient Assign Customer',
-				'Gradient Map Service',
-				'Gradient Push Billable',
-				'Gradient Alert',
-			],
+			expect: ALL_NODES,
 			file: path.join(dir, 'node-picker-licence.jpg'),
 		},
 		{

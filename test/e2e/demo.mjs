@@ -11,6 +11,7 @@
 import net from 'node:net';
 import path from 'node:path';
 import emulators from '../emulators/index.js';
+import { startApiEmulators } from './apiEmulators.mjs';
 import { ensureRuntime } from './runtime.mjs';
 import {
 	DEFAULT_OWNER,
@@ -25,7 +26,7 @@ import {
 	removeFolder,
 } from './n8n.mjs';
 
-const { startMailprotector, startGradient, startN8nDataTables, makeDataset } = emulators;
+const { startN8nDataTables, makeDataset } = emulators;
 
 function parseArgs(argv) {
 	const args = { ui: false, customers: 200, port: 5678, timing: false };
@@ -52,7 +53,6 @@ function parseArgs(argv) {
 }
 
 const args = parseArgs(process.argv.slice(2));
-const HOUSE = { id: 'msp-house', name: 'MSP House Account' };
 const t0 = Date.now();
 const secondsSince = (t) => ((Date.now() - t) / 1000).toFixed(1);
 const step = (line) => console.log(`[demo ${secondsSince(t0).padStart(5)} s] ${line}`);
@@ -189,15 +189,8 @@ try {
 	n8n = new N8n({ runtime, userFolder, log: (l) => step(l) });
 
 	const dataset = makeDataset({ customers: args.customers, seed: 1 });
-	mp = await startMailprotector({ dataset });
+	({ mp, gradient } = await startApiEmulators(dataset, {}, step));
 	memory = await startN8nDataTables();
-	gradient = await startGradient({
-		dataset,
-		accounts: [{ id: HOUSE.id, name: HOUSE.name, description: 'Our own company (alerts)' }],
-	});
-	step(
-		`emulators: Mailprotector ${mp.url} (${dataset.customers.length} customers), Gradient ${gradient.url}`,
-	);
 
 	step('importing the credentials and the example workflows');
 	const nightly = cliCopy(loadExample('nightly'));

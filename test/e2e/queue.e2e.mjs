@@ -21,7 +21,7 @@
 // Prints `e2e-queue: N passed, N failed` last; exits 1 on any failure.
 // Env: MPG_E2E_QUEUE_CUSTOMERS (default 40), MPG_E2E_KEEP=1 keeps the temp folder.
 import emulators from '../emulators/index.js';
-import { check, errorOf, finish, log, secret, short } from './checks.mjs';
+import { check, errorOf, finish, log, short } from './checks.mjs';
 import { ensureRuntime } from './runtime.mjs';
 import {
 	N8n,
@@ -36,12 +36,11 @@ import {
 import { freePort } from './processes.mjs';
 import { runViaWebhook, startQueueServices, startWorker, workersOf } from './queue.mjs';
 import { withWebhookTrigger } from './webhookTrigger.mjs';
+import { freshKeys, startApiEmulators } from './apiEmulators.mjs';
 
-const { startMailprotector, startGradient, makeDataset, expectedCounts, defaultProductOf } =
-	emulators;
+const { makeDataset, expectedCounts, defaultProductOf } = emulators;
 
 const CUSTOMERS = Number(process.env.MPG_E2E_QUEUE_CUSTOMERS || 40);
-const HOUSE = { id: 'msp-house', name: 'MSP House Account' };
 const HOOK_PATH = 'mpg-nightly-sync-e2e';
 const PUSH = 'Gradient Push Billable';
 const started = Date.now();
@@ -83,17 +82,8 @@ try {
 	installPackage(userFolder, { log });
 
 	const dataset = makeDataset({ customers: CUSTOMERS, seed: 11 });
-	const keys = { mp: secret('mpkey'), vendor: secret('vendorkey'), partner: secret('partnerkey') };
-	mp = await startMailprotector({ dataset, apiKey: keys.mp });
-	gradient = await startGradient({
-		dataset,
-		vendorApiKey: keys.vendor,
-		partnerApiKey: keys.partner,
-		accounts: [{ id: HOUSE.id, name: HOUSE.name, description: 'Our own company (alerts)' }],
-	});
-	log(
-		`emulators: Mailprotector ${mp.url} (${dataset.customers.length} customers), Gradient ${gradient.url}`,
-	);
+	const keys = freshKeys();
+	({ mp, gradient } = await startApiEmulators(dataset, keys, log));
 
 	queue = await startQueueServices(runtime, { log });
 	n8n = new N8n({ runtime, userFolder, log, env: queue.env });

@@ -45,18 +45,11 @@ import {
 	repoRoot,
 } from './n8n.mjs';
 import { freePort } from './processes.mjs';
+import { HOUSE, freshKeys, startApiEmulators } from './apiEmulators.mjs';
 
-const {
-	startMailprotector,
-	startGradient,
-	startN8nDataTables,
-	makeDataset,
-	expectedCounts,
-	defaultProductOf,
-} = emulators;
+const { startN8nDataTables, makeDataset, expectedCounts, defaultProductOf } = emulators;
 
 const CUSTOMERS = Number(process.env.MPG_E2E_CUSTOMERS || 120);
-const HOUSE = { id: 'msp-house', name: 'MSP House Account' };
 const NEW_CUSTOMER = 'Brand New Customer Ltd';
 const started = Date.now();
 const timings = [];
@@ -88,21 +81,11 @@ try {
 	n8n = new N8n({ runtime, userFolder, log });
 	stage('build, pack, install the package', t);
 
-	// Fresh keys per run, long enough that finding one in a log is never a coincidence.
 	t = Date.now();
 	const dataset = makeDataset({ customers: CUSTOMERS, seed: 7 });
-	const keys = { mp: secret('mpkey'), vendor: secret('vendorkey'), partner: secret('partnerkey') };
-	mp = await startMailprotector({ dataset, apiKey: keys.mp });
+	const keys = freshKeys();
+	({ mp, gradient } = await startApiEmulators(dataset, keys, log));
 	memory = await startN8nDataTables({ apiKey: secret('n8nkey') });
-	gradient = await startGradient({
-		dataset,
-		vendorApiKey: keys.vendor,
-		partnerApiKey: keys.partner,
-		accounts: [{ id: HOUSE.id, name: HOUSE.name, description: 'Our own company (alerts)' }],
-	});
-	log(
-		`emulators: Mailprotector ${mp.url} (${dataset.customers.length} customers), Gradient ${gradient.url}`,
-	);
 
 	// The e2e copy of the nightly sync: one customer overridden to an account that does not
 	// exist (-> Needs Mapping) and the rarest product excluded in Map Service (-> Unmapped), so
